@@ -1,0 +1,59 @@
+# binhdang: `make run` serves the demo commune, `make test` runs every test CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := webapp
+
+.PHONY: run test install translations assets browser test-sqlite test-postgres bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Third-party front-end code is installed from npm, never committed: copy what the pages load.
+assets: node_modules/.installed
+	mkdir -p static/vendor/idb
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/idb/build/index.js node_modules/idb/build/umd.js static/vendor/idb/
+
+translations: $(BIN)/.installed
+	$(BIN)/python -m webapp.i18n_compile
+
+install: $(BIN)/.installed assets translations
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT) (demo users: canbo1, canbo2, duyet, tonghop, quantri; password thanhxa-demo)"
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - 'webapp:create_app()'
+
+# Debian's Chromium drives the browser tests (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "=== tests on SQLite ==="
+	TEST_DATABASE=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "=== tests on PostgreSQL ==="
+	TEST_DATABASE="$$(bash .ci/postgres.sh)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

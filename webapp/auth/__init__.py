@@ -1,0 +1,1 @@
+"""People, their roles in units, sessions, tokens and the permission helpers."""

@@ -1,0 +1,79 @@
+"""Who is calling the JSON API: a bearer token (devices, scripts) or the browser's session cookie.
+
+Forms are protected by Flask-WTF's CSRF token. The API is not: an outbox record may wait for days
+and its CSRF token would have expired. Instead a cookie-authenticated API request that changes
+state must come from this origin (``Origin``/``Sec-Fetch-Site``) and carry the custom header
+``X-Binhdang-Client``, which a cross-site form cannot send.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request
+from flask_babel import gettext as _
+
+from webapp.extensions import csrf, login_manager
+
+API_PREFIX = "/api/"
+CLIENT_HEADER = "X-Binhdang-Client"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def bearer_secret() -> str | None:
+    """The token of an ``Authorization: Bearer …`` header, if any."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return None
+
+
+@login_manager.request_loader
+def load_user_from_request(req):
+    """Flask-Login: a valid bearer token signs the request in (API paths only)."""
+    if not req.path.startswith(API_PREFIX):
+        return None
+    secret = bearer_secret()
+    if secret is None:
+        return None
+    from webapp.auth.services import user_for_token
+    from webapp.extensions import db
+
+    user = user_for_token(secret)
+    if user is not None:
+        g.api_token_secret = secret
+        db.session.commit()  # record the token's last use
+    return user
+
+
+def _same_origin() -> bool:
+    """Whether the request says it comes from this site."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True  # old browsers omit it on same-origin requests; the custom header still guards
+    return urlsplit(origin).netloc == request.host
+
+
+def init_app(app: Flask) -> None:
+    """Check CSRF tokens on forms, and the origin and custom header on cookie-authenticated API calls."""
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+
+    @app.before_request
+    def protect_requests():
+        """Forms need a CSRF token; cookie API calls need same origin plus the custom header."""
+        if request.method in SAFE_METHODS:
+            return None
+        if not request.path.startswith(API_PREFIX):
+            if app.config.get("WTF_CSRF_ENABLED", True):
+                csrf.protect()
+            return None
+        if bearer_secret() is not None:
+            return None
+        if request.cookies.get(app.config.get("SESSION_COOKIE_NAME", "session")):
+            if not request.headers.get(CLIENT_HEADER) or not _same_origin():
+                from webapp.errors import json_error
+
+                return json_error(403, "csrf", _("This request must come from the app itself."))
+        return None

@@ -1,0 +1,84 @@
+"""Login, logout, language choice and the profile page."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from webapp.auth import services
+from webapp.auth.forms import LoginForm, PasswordForm
+from webapp.extensions import db, limiter, login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """A same-site path to return to after login, never another host."""
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("entries.index")
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Pages send the visitor to the login form; the API answers 401 JSON."""
+    if request.path.startswith("/api/"):
+        from webapp.errors import json_error
+
+        return json_error(401, "unauthorized", _("Please sign in."))
+    return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    """Show the sign-in form; sign in on POST with one generic error for any wrong part."""
+    if current_user.is_authenticated:
+        return redirect(url_for("entries.index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            services.start_session(user)
+            return redirect(_safe_next(request.args.get("next")))
+        error = _("Wrong username or password.")
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out: the server-side session is revoked, so a saved cookie no longer works."""
+    services.end_session()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the UI language between Vietnamese and English."""
+    locale = request.form.get("locale", "vi")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+    return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """The person's roles and a password change that ends every other session."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            current_user.set_password(form.new.data)
+            services.revoke_all_sessions(current_user)
+            db.session.commit()
+            services.start_session(current_user._get_current_object())
+            flash(_("Your password has been changed; other devices must sign in again."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)

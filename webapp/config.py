@@ -1,0 +1,54 @@
+"""Configuration: safe defaults, the environment, and secrets kept under ``instance/``."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _instance_secret(instance_path: str, name: str, make) -> str:
+    """Return a secret stored in ``instance/<name>``, creating it once with ``make()``."""
+    path = Path(instance_path) / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    # Written with owner-only permissions: it signs every session.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def load_config(app) -> None:
+    """Fill ``app.config`` from defaults and the environment (contract: DATABASE_URL, SECRET_KEY, PORT)."""
+    instance = app.instance_path
+    Path(instance).mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance) / 'binhdang.sqlite'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SECRET_KEY")
+        or _instance_secret(instance, "secret_key", lambda: secrets.token_hex(32)),
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        PERMANENT_SESSION_LIFETIME=timedelta(days=int(os.environ.get("SESSION_DAYS", "30"))),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
+        LANGUAGES=["vi", "en"],
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        EARLIEST_ENTRY_DATE="2000-01-01",
+        PASSWORD_HASH_METHOD="scrypt",
+    )
+    extra = os.environ.get("BINHDANG_SETTINGS_JSON")
+    if extra:
+        app.config.update(json.loads(extra))

@@ -1,0 +1,1 @@
+"""The demo commune: Thanh Xá and its 2023 plan (``flask --app webapp seed-demo``)."""

@@ -1,0 +1,60 @@
+"""Thanh Xá commune as the 2023 plan describes it: units, villages, topics, campaigns, demo users."""
+
+COMMUNE = {"code": "xa-thanh-xa", "name": "Xã Thanh Xá"}
+
+VILLAGES = [
+    ("thon-thanh-xa", "Thôn Thanh Xá"),
+    ("thon-le-xa", "Thôn Lê Xá"),
+    ("thon-binh-lao", "Thôn Bình Lao"),
+    ("thon-phu-tinh", "Thôn Phù Tinh"),
+    ("thon-ha-xa", "Thôn Hà Xá"),
+    ("thon-dong-linh", "Thôn Đông Lĩnh"),
+]
+
+# (code, name, type, parent code or None for the commune)
+ORGANISATIONS = [
+    ("hlhpn-thanh-xa", "Hội Liên hiệp Phụ nữ xã Thanh Xá", "organisation"),
+    ("mttq-thanh-xa", "Ủy ban MTTQ Việt Nam xã Thanh Xá", "organisation"),
+    ("doan-tn-thanh-xa", "Đoàn Thanh niên xã Thanh Xá", "organisation"),
+    ("hoi-nd-thanh-xa", "Hội Nông dân xã Thanh Xá", "organisation"),
+    ("hoi-ccb-thanh-xa", "Hội Cựu chiến binh xã Thanh Xá", "organisation"),
+    ("cong-an-thanh-xa", "Công an xã Thanh Xá", "agency"),
+    ("tram-y-te-thanh-xa", "Trạm Y tế xã Thanh Xá", "agency"),
+    ("thcs-thanh-xa", "Trường THCS Thanh Xá", "agency"),
+    ("dai-truyen-thanh-thanh-xa", "Đài Truyền thanh xã Thanh Xá", "agency"),
+]
+# One women's-union branch per village, under the commune Women's Union.
+BRANCH_PARENT = "hlhpn-thanh-xa"
+
+TOPICS = [
+    ("luat-bdg-2006", "Luật Bình đẳng giới 2006"),
+    ("luat-pcbldg-2022", "Luật Phòng, chống bạo lực gia đình 2022"),
+    ("luat-hngd", "Luật Hôn nhân và gia đình"),
+    ("luat-tre-em", "Luật Trẻ em"),
+    ("mua-ban-nguoi", "Phòng, chống mua bán người"),
+    ("xam-hai-tinh-duc", "Phòng, chống xâm hại tình dục"),
+    ("mcbgt-khi-sinh", "Mất cân bằng giới tính khi sinh"),
+    ("tao-hon", "Tảo hôn, hôn nhân cận huyết thống"),
+    ("an-toan-mang", "An toàn trên không gian mạng"),
+    ("chien-luoc-bdg", "Chiến lược quốc gia về bình đẳng giới 2021 - 2030"),
+    ("cong-tac-phu-nu", "Nghị quyết 11-NQ/TW, Chỉ thị 21-CT/TW về công tác phụ nữ"),
+]
+
+# (code, name, start month, start day, end month, end day)
+CAMPAIGNS = [
+    ("thang-hd-pcbldg", "Tháng hành động phòng, chống bạo lực gia đình (tháng 6)", 6, 1, 6, 30),
+    ("thang-hd-bdg", "Tháng hành động vì bình đẳng giới và phòng ngừa, ứng phó với bạo lực "
+                     "trên cơ sở giới (15/11 - 15/12)", 11, 15, 12, 15),
+    ("ngay-8-3", "Kỷ niệm Ngày Quốc tế Phụ nữ 8/3", 3, 1, 3, 8),
+    ("ngay-20-10", "Kỷ niệm Ngày thành lập Hội LHPN Việt Nam 20/10", 10, 1, 10, 20),
+]
+
+DEMO_PASSWORD = "thanhxa-demo"
+# (username, full name, role, unit code)
+DEMO_USERS = [
+    ("canbo1", "Nguyễn Thị Hoa", "field_staff", "chi-hoi-pn-thon-thanh-xa"),
+    ("canbo2", "Trần Thị Lan", "field_staff", "chi-hoi-pn-thon-le-xa"),
+    ("duyet", "Phạm Thị Thu", "supervisor", "hlhpn-thanh-xa"),
+    ("tonghop", "Vũ Văn Nam", "officer", "xa-thanh-xa"),
+    ("quantri", "Quản trị hệ thống", "admin", "xa-thanh-xa"),
+]

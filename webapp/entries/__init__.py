@@ -1,0 +1,1 @@
+"""Entries: one logged activity each, their audit trail, services and screens."""

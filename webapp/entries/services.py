@@ -1,0 +1,201 @@
+"""Creating, editing and finding entries: the one path both the HTML form and the sync API use."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuidlib
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, current_app
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+
+from webapp import events
+from webapp.auth import permissions
+from webapp.auth.models import User, utcnow
+from webapp.entries.models import AuditEvent, ChangeCounter, Entry
+from webapp.extensions import db
+from webapp.kinds import Kind, ValidationContext
+from webapp.plan.models import Campaign, Topic
+from webapp.text import fold
+from webapp.units.models import Unit, Village
+
+
+def commune_today() -> dt.date:
+    """Today's date in the commune (Asia/Ho_Chi_Minh), the bound for "not in the future"."""
+    return dt.datetime.now(get_timezone()).date()
+
+
+def parse_uuid(value: Any) -> str | None:
+    """The canonical lower-case form of a UUID string, or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuidlib.UUID(value.strip()))
+    except ValueError:
+        return None
+
+
+def validation_context(user: User, strict_types: bool = False) -> ValidationContext:
+    """What a person may choose when logging: their units, their communes' villages, topics, campaigns."""
+    units = permissions.loggable_units(user)
+    villages = permissions.villages_for(user)
+    communes = permissions.commune_ids(user)
+    topics = list(db.session.scalars(
+        sa.select(Topic).where(Topic.commune_id.in_(communes)).order_by(Topic.position, Topic.name)))
+    campaigns = list(db.session.scalars(
+        sa.select(Campaign).where(Campaign.commune_id.in_(communes)).order_by(Campaign.position)))
+    return ValidationContext(
+        unit_ids=frozenset(u.id for u in units),
+        village_ids=frozenset(v.id for v in villages),
+        topic_codes=frozenset(t.code for t in topics),
+        campaign_codes=frozenset(c.code for c in campaigns),
+        today=commune_today(),
+        earliest=dt.date.fromisoformat(current_app.config["EARLIEST_ENTRY_DATE"]),
+        strict_types=strict_types,
+        choices={
+            "units": [(str(u.id), u.name) for u in units],
+            "villages": [(str(v.id), v.name) for v in villages],
+            "topics": [(t.code, t.name) for t in topics],
+            "campaigns": [(c.code, c.name) for c in campaigns],
+        },
+    )
+
+
+def next_change_seq() -> int:
+    """Take the next change number; the counter row stays locked until this transaction commits."""
+    result = db.session.execute(
+        sa.update(ChangeCounter).where(ChangeCounter.id == 1)
+        .values(value=ChangeCounter.value + 1).returning(ChangeCounter.value)
+    ).scalar()
+    if result is None:
+        db.session.add(ChangeCounter(id=1, value=1))
+        db.session.flush()
+        return 1
+    return result
+
+
+def record(entry: Entry | None, user: User | None, action: str, changes: dict | None = None,
+           device: str = "", comment: str = "") -> AuditEvent:
+    """Append an audit event (the trail is only ever added to)."""
+    event = AuditEvent(entry=entry, user=user, action=action, changes=_jsonable(changes or {}),
+                       device=device[:120], comment=comment)
+    db.session.add(event)
+    return event
+
+
+def _jsonable(changes: dict) -> dict:
+    """Dates as ISO text, so the trail stores on both databases."""
+    def convert(value):
+        return value.isoformat() if isinstance(value, dt.date) else value
+    return {k: [convert(v) for v in pair] if isinstance(pair, list) else convert(pair)
+            for k, pair in changes.items()}
+
+
+def _touch(entry: Entry) -> None:
+    """Stamp a change: new time, next change number, fresh search text."""
+    entry.updated_at = utcnow()
+    entry.change_seq = next_change_seq()
+    unit = db.session.get(Unit, entry.unit_id)
+    village = db.session.get(Village, entry.village_id)
+    entry.refresh_search_text(unit.name if unit else "", village.name if village else "")
+
+
+def create_entry(user: User, entry_uuid: str, kind: Kind, clean: dict, device: str = "") -> Entry:
+    """Save a new, already validated entry under the UUID its device made; status "submitted"."""
+    entry = Entry(uuid=entry_uuid, kind=kind.code, author=user, status="submitted", revision=1)
+    changes = entry.apply(clean)
+    db.session.add(entry)
+    _touch(entry)
+    record(entry, user, "create", changes, device=device)
+    events.entry_created.send(user, entry=entry)
+    return entry
+
+
+def update_entry(user: User, entry: Entry, clean: dict, device: str = "") -> bool:
+    """Apply validated data to ``entry``; a returned entry goes back to review. False if nothing changed."""
+    changes = entry.apply(clean)
+    if not changes:
+        return False
+    entry.revision += 1
+    resubmitted = entry.status == "returned"
+    if resubmitted:
+        entry.status = "submitted"
+        record(entry, user, "resubmit", {"status": ["returned", "submitted"]}, device=device)
+    _touch(entry)
+    record(entry, user, "edit", changes, device=device)
+    events.entry_updated.send(user, entry=entry, resubmitted=resubmitted)
+    return True
+
+
+def visible_entries(user: User) -> sa.Select:
+    """A query of every entry ``user`` may see (the unit tree decides)."""
+    return sa.select(Entry).where(Entry.unit_id.in_(permissions.visible_unit_ids(user)))
+
+
+def can_edit(user: User, entry: Entry) -> bool:
+    """Its author, or someone who logs for its unit, may edit an entry that is not approved."""
+    if entry.is_locked:
+        return False
+    return entry.author_id == user.id or permissions.unit_in_scope(user, entry.unit)
+
+
+def get_entry_or_404(user: User, entry_uuid: str, for_edit: bool = False) -> Entry:
+    """Load an entry the user may see (else 404, never revealing it exists); ``for_edit`` adds 403."""
+    canonical = parse_uuid(entry_uuid)
+    if canonical is None:
+        abort(404)
+    entry = db.session.scalar(visible_entries(user).where(Entry.uuid == canonical))
+    if entry is None:
+        abort(404)
+    if for_edit and entry.is_locked:
+        abort(403, description=_("This entry is approved and locked; it can no longer be edited."))
+    if for_edit and not can_edit(user, entry):
+        abort(403)
+    return entry
+
+
+@dataclass
+class EntryFilters:
+    """Filters of the entry list, read from the query string."""
+
+    kind: str = ""
+    status: str = ""
+    village_id: int | None = None
+    month: str = ""  # YYYY-MM
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "EntryFilters":
+        """Read filters leniently: a malformed value is ignored, never an error page."""
+        village = args.get("village_id", "")
+        month = args.get("month", "")
+        try:
+            dt.date.fromisoformat(month + "-01")
+        except ValueError:
+            month = ""
+        return cls(
+            kind=args.get("kind", "")[:40],
+            status=args.get("status", "") if args.get("status") in ("submitted", "approved", "returned") else "",
+            village_id=int(village) if village.isdigit() else None,
+            month=month,
+            q=args.get("q", "")[:100],
+        )
+
+    def apply(self, query: sa.Select) -> sa.Select:
+        """Narrow ``query`` by these filters."""
+        if self.kind:
+            query = query.where(Entry.kind == self.kind)
+        if self.status:
+            query = query.where(Entry.status == self.status)
+        if self.village_id:
+            query = query.where(Entry.village_id == self.village_id)
+        if self.month:
+            start = dt.date.fromisoformat(self.month + "-01")
+            end = (start + dt.timedelta(days=32)).replace(day=1)
+            query = query.where(Entry.date >= start, Entry.date < end)
+        for word in fold(self.q).split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(Entry.search_text.like(f"%{escaped}%", escape="\\"))
+        return query

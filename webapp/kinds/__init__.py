@@ -1,0 +1,39 @@
+"""The registry of activity kinds: every module here that defines ``KIND`` is one kind."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+
+from webapp.kinds.base import COMMON_FIELDS, Kind
+from webapp.kinds.fields import Field, FieldError, ValidationContext
+
+_SUPPORT_MODULES = {"base", "fields"}
+
+__all__ = ["COMMON_FIELDS", "Field", "FieldError", "Kind", "ValidationContext", "all_kinds", "get_kind"]
+
+
+@lru_cache(maxsize=1)
+def _registry() -> dict[str, Kind]:
+    """Import every kind module once and index the kinds by code."""
+    kinds: dict[str, Kind] = {}
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name in _SUPPORT_MODULES:
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        kind = getattr(module, "KIND", None)
+        if isinstance(kind, Kind):
+            if kind.code in kinds:
+                raise RuntimeError(f"two kinds share the code {kind.code!r}")
+            kinds[kind.code] = kind
+    return dict(sorted(kinds.items(), key=lambda item: (item[1].position, item[0])))
+
+
+def all_kinds() -> list[Kind]:
+    """Every kind, in the order the app shows them."""
+    return list(_registry().values())
+
+
+def get_kind(code: str) -> Kind | None:
+    """The kind with this code, or None."""
+    return _registry().get(code)

@@ -1,0 +1,1 @@
+"""The commune's plan: its topics, campaigns (action months) and, later, targets."""

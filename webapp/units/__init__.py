@@ -1,0 +1,1 @@
+"""Units (the commune's tree of organisations) and villages (where activities happen)."""
