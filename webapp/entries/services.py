@@ -134,9 +134,16 @@ def visible_entries(user: User) -> sa.Select:
     return sa.select(Entry).where(Entry.unit_id.in_(permissions.visible_unit_ids(user)))
 
 
-def can_edit(user: User, entry: Entry) -> bool:
-    """Its author, or someone who logs for its unit, may edit an entry that is not approved."""
+def locked_reason(entry: Entry) -> str | None:
+    """Why ``entry`` cannot change now (approved, or in a closed period), or None when it can."""
     if entry.is_locked:
+        return _("This entry is approved and locked; it can no longer be edited.")
+    return None
+
+
+def can_edit(user: User, entry: Entry) -> bool:
+    """Its author, or someone who logs for its unit, may edit an entry that is not locked."""
+    if locked_reason(entry) is not None:
         return False
     return entry.author_id == user.id or permissions.unit_in_scope(user, entry.unit)
 
@@ -149,8 +156,9 @@ def get_entry_or_404(user: User, entry_uuid: str, for_edit: bool = False) -> Ent
     entry = db.session.scalar(visible_entries(user).where(Entry.uuid == canonical))
     if entry is None:
         abort(404)
-    if for_edit and entry.is_locked:
-        abort(403, description=_("This entry is approved and locked; it can no longer be edited."))
+    reason = locked_reason(entry) if for_edit else None
+    if reason is not None:
+        abort(403, description=reason)
     if for_edit and not can_edit(user, entry):
         abort(403)
     return entry
