@@ -4,11 +4,13 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import with_appcontext
 
 from webapp.extensions import db
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Create Thanh Xá commune, its 2023 plan, the demo users and entries (idempotent)."""
     from webapp.demo.seed import seed_demo
@@ -18,6 +20,7 @@ def seed_demo_command() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["field_staff", "supervisor", "officer", "admin"]))
 @click.option("--unit", "unit_code", required=True, help="Code of the unit the role is held in.")
@@ -42,6 +45,7 @@ def create_user_command(username: str, role: str, unit_code: str, password: str,
 
 
 @click.command("seed-if-empty")
+@with_appcontext
 def seed_if_empty_command() -> None:
     """Seed the demo commune only when the database has no unit yet (``make run``)."""
     from webapp.demo.seed import seed_demo
