@@ -72,11 +72,11 @@ import pytest  # noqa: E402
 @pytest.mark.parametrize("field,value,message", [
     ("participants_male", "-3", "Phải từ 0 trở lên"),
     ("participants_female", "ba mươi", "Phải là số nguyên"),
-    ("date", "2099-01-01", "không được ở tương lai"),
+    ("date", "2099-01-01", "Không được nhập ngày trong tương lai"),
     ("date", "1999-12-31", "không được trước"),
     ("date", "31/12/2023", "Phải là ngày"),
     ("format", "", "Bắt buộc nhập"),
-    ("format", "karaoke", "Hãy chọn một trong các lựa chọn"),
+    ("format", "karaoke", "Hãy chọn một trong các mục có sẵn"),
     ("notes", "Nạn nhân gọi 0912345678", "số điện thoại"),
 ])
 def test_bad_input_gets_a_specific_message_and_saves_nothing(app, client, auth, commune, field, value, message):
@@ -107,7 +107,7 @@ def test_village_of_another_commune_and_foreign_unit_are_refused(app, client, au
     response = client.post("/entries/new/outreach", data=_form(app, village_id=foreign_village))
     assert response.status_code == 400 and "không thuộc xã của bạn" in response.get_data(as_text=True)
     response = client.post("/entries/new/outreach", data=_form(app, unit_id=foreign_unit))
-    assert response.status_code == 400 and "không được ghi hoạt động cho đơn vị này" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "không được ghi nhận hoạt động cho đơn vị này" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 0
 
@@ -164,7 +164,7 @@ def test_detail_shows_values_and_history(app, client, auth, commune):
     auth.login()
     page = client.get(f"/entries/{entry_uuid}").get_data(as_text=True)
     assert "05/06/2023" in page and "1.234.567 đ" in page
-    assert "Nói chuyện trực tiếp" in page  # the outreach format's label, not its code
+    assert "Tuyên truyền trực tiếp" in page  # the outreach format's label, not its code
     assert "Tạo mới" in page  # the history's first event
 
 
