@@ -165,7 +165,7 @@ def test_detail_shows_values_and_history(app, client, auth, commune):
     page = client.get(f"/entries/{entry_uuid}").get_data(as_text=True)
     assert "05/06/2023" in page and "1.234.567 đ" in page
     assert "Tuyên truyền trực tiếp" in page  # the outreach format's label, not its code
-    assert "Tạo mới" in page  # the history's first event
+    assert "Đã tạo" in page  # the history's first event
 
 
 def test_edit_own_entry_audits_the_change(app, client, auth, commune):
