@@ -57,3 +57,10 @@ def test_language_switch(client, auth, commune):
     client.post("/language", data={"locale": "en", "next": "/entries/"})
     page = client.get("/entries/")
     assert b'<html lang="en">' in page.data and b"Entries" in page.data
+
+
+def test_plural_forms_are_vietnamese(client, auth, commune):
+    """Vietnamese has one plural form: "13 hoạt động", never the English plural."""
+    auth.login()
+    page = client.get("/entries/")
+    assert "0 hoạt động".encode() in page.data

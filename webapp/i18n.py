@@ -10,8 +10,12 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 def translation_directories() -> list[str]:
-    """Every catalog folder: ``webapp/translations`` and one per feature package that has one."""
-    found = [PACKAGE / "translations"] + sorted(PACKAGE.glob("*/translations"))
+    """Every catalog folder: one per feature package that has one, then ``webapp/translations``.
+
+    The main catalog comes last because Flask-Babel keeps the plural rule of the last catalog it
+    merges (Vietnamese has one plural form).
+    """
+    found = sorted(PACKAGE.glob("*/translations")) + [PACKAGE / "translations"]
     return [str(path) for path in found if path.is_dir()]
 
 
