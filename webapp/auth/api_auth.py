@@ -63,6 +63,14 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def protect_requests():
         """Forms need a CSRF token; cookie API calls need same origin plus the custom header."""
+        if request.path.startswith(API_PREFIX) and bearer_secret() is not None:
+            from webapp.auth.services import user_for_token
+
+            if user_for_token(bearer_secret()) is None:
+                # A bearer header decides, even beside a valid session cookie.
+                from webapp.errors import json_error
+
+                return json_error(401, "unauthorized", _("This device's sign-in has ended. Sign in again."))
         if request.method in SAFE_METHODS:
             return None
         if not request.path.startswith(API_PREFIX):

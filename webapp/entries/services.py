@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask import abort, current_app
 from flask_babel import get_timezone
 from flask_babel import gettext as _
@@ -17,6 +18,8 @@ from webapp.auth.models import User, utcnow
 from webapp.entries.models import AuditEvent, ChangeCounter, Entry
 from webapp.extensions import db
 from webapp.kinds import Kind, ValidationContext
+from webapp.kinds.fields import ClosedRange
+from webapp.periods.models import ClosedPeriod
 from webapp.plan.models import Campaign, Topic
 from webapp.text import fold
 from webapp.units.models import Unit, Village
@@ -60,7 +63,31 @@ def validation_context(user: User, strict_types: bool = False) -> ValidationCont
             "topics": [(t.code, t.name) for t in topics],
             "campaigns": [(c.code, c.name) for c in campaigns],
         },
+        closed_periods=tuple(
+            ClosedRange(p.start_date, p.end_date, p.name,
+                        frozenset(u.id for u in units if u.commune_id == p.commune_id))
+            for p in ClosedPeriod.closed_in(communes)),
     )
+
+
+def lock_changes() -> None:
+    """Start a write transaction by locking the change counter (created on first use).
+
+    Every writer takes this lock before it reads what it will change (sync, edit, review), so two
+    writers never interleave: no lost update, and change numbers become visible in commit order.
+    """
+    db.session.commit()  # end any read-only transaction the request opened (sign-in checks)
+    locked = db.session.execute(
+        sa.update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value)
+    ).rowcount
+    if locked:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(ChangeCounter(id=1, value=0))
+    except IntegrityError:
+        pass  # another request created it at the same moment
+    db.session.execute(sa.update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value))
 
 
 def next_change_seq() -> int:
@@ -138,6 +165,11 @@ def locked_reason(entry: Entry) -> str | None:
     """Why ``entry`` cannot change now (approved, or in a closed period), or None when it can."""
     if entry.is_locked:
         return _("This entry is approved and locked; it can no longer be edited.")
+    period = ClosedPeriod.covering(entry.unit.commune_id if entry.unit else None, entry.date)
+    if period is not None:
+        return _("This entry is dated in the closed period %(name)s (%(start)s – %(end)s); "
+                 "it cannot change until the period is reopened.", name=period.name,
+                 start=period.start_date.strftime("%d/%m/%Y"), end=period.end_date.strftime("%d/%m/%Y"))
     return None
 
 

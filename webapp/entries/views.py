@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webapp.api import photos
 from webapp.auth import permissions
 from webapp.entries import display, services
 from webapp.entries.forms import form_data, initial_values
@@ -72,6 +73,7 @@ def new(kind_code: str):
     values, errors = initial_values(kind, ctx), {}
     entry_uuid = str(uuidlib.uuid4())
     if request.method == "POST":
+        services.lock_changes()
         entry_uuid = services.parse_uuid(request.form.get("uuid")) or entry_uuid
         existing = db.session.scalar(sa.select(Entry).where(Entry.uuid == entry_uuid))
         if existing is not None and existing.author_id == current_user.id:
@@ -81,8 +83,12 @@ def new(kind_code: str):
             entry_uuid = str(uuidlib.uuid4())
         values = form_data(kind, request.form)
         clean, errors = kind.validate(values, ctx)
+        uploads, photo_error = photos.read_uploads(request.files.getlist("photos"))
+        if photo_error:
+            errors["photos"] = photo_error
         if not errors:
             entry = services.create_entry(current_user, entry_uuid, kind, clean, device="web")
+            photos.attach_uploads(entry, uploads, current_user, device="web")
             db.session.commit()
             flash(_("Saved: %(kind)s on %(date)s.", kind=kind.label, date=entry.date.strftime("%d/%m/%Y")),
                   "success")
@@ -109,6 +115,8 @@ def detail(entry_uuid: str):
 @login_required
 def edit(entry_uuid: str):
     """Edit an entry that is not approved; a stale form (someone saved meanwhile) is refused."""
+    if request.method == "POST":
+        services.lock_changes()  # read and write under the writers' lock: no lost update
     entry = services.get_entry_or_404(current_user, entry_uuid, for_edit=True)
     kind = get_kind(entry.kind)
     ctx = services.validation_context(current_user)
@@ -121,8 +129,12 @@ def edit(entry_uuid: str):
             return render_template("entries/edit.html", kind=kind, ctx=ctx, entry=entry, values=values,
                                    errors=errors), 409
         clean, errors = kind.validate(values, ctx)
+        uploads, photo_error = photos.read_uploads(request.files.getlist("photos"), entry)
+        if photo_error:
+            errors["photos"] = photo_error
         if not errors:
             changed = services.update_entry(current_user, entry, clean, device="web")
+            changed = photos.attach_uploads(entry, uploads, current_user, device="web") > 0 or changed
             db.session.commit()
             flash(_("Changes saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("entries.detail", entry_uuid=entry.uuid))

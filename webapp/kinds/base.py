@@ -112,6 +112,9 @@ class Kind:
             except FieldError as exc:
                 errors[fld.name] = exc.message
         _check_participant_shares(clean, errors)
+        closed = ctx.closed_period_error(clean.get("unit_id"), clean.get("date"))
+        if closed is not None and "date" not in errors:
+            errors["date"] = closed
         for check in self.checks:
             check(clean, errors)
         return clean, errors

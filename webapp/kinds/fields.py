@@ -24,6 +24,16 @@ class FieldError(ValueError):
 
 
 @dataclass(frozen=True)
+class ClosedRange:
+    """A closed period: nothing dated from ``start`` to ``end`` may be logged for ``unit_ids``."""
+
+    start: dt.date
+    end: dt.date
+    name: str
+    unit_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
 class ValidationContext:
     """What validation needs to know about the person and the commune (built by the entries service)."""
 
@@ -35,6 +45,17 @@ class ValidationContext:
     earliest: dt.date = dt.date(2000, 1, 1)
     strict_types: bool = False  # JSON clients send real numbers; HTML forms send text
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    closed_periods: tuple[ClosedRange, ...] = ()
+
+    def closed_period_error(self, unit_id: Any, day: Any):
+        """The message for a ``day`` inside a closed period of ``unit_id``'s commune, else None."""
+        for closed in self.closed_periods:
+            if unit_id in closed.unit_ids and isinstance(day, dt.date) and closed.start <= day <= closed.end:
+                return _l("This date is in the closed period %(name)s (%(start)s – %(end)s); "
+                          "nothing dated in it can be added or changed until it is reopened.",
+                          name=closed.name, start=closed.start.strftime("%d/%m/%Y"),
+                          end=closed.end.strftime("%d/%m/%Y"))
+        return None
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,8 @@ class Field:
         if not isinstance(raw, str):
             raise FieldError(_l("Must be text."))
         value = raw.strip()
+        if "\x00" in value:
+            raise FieldError(_l("Contains a character that cannot be stored."))
         if len(value) > self.max_length:
             raise FieldError(_l("At most %(n)s characters.", n=self.max_length))
         if PERSONAL_NUMBER.search(value):

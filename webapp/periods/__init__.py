@@ -1,0 +1,1 @@
+"""Periods a commune officer closes (nothing dated inside changes) and reopens, both audited."""
