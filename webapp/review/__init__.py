@@ -1,0 +1,1 @@
+"""Review: supervisors and officers approve entries or return them with a comment."""
