@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import with_appcontext
 
+from webapp.auth.models import ROLES
 from webapp.extensions import db
 
 
@@ -22,7 +23,7 @@ def seed_demo_command() -> None:
 @click.command("create-user")
 @with_appcontext
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["field_staff", "supervisor", "officer", "admin"]))
+@click.option("--role", required=True, type=click.Choice(list(ROLES)))
 @click.option("--unit", "unit_code", required=True, help="Code of the unit the role is held in.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--full-name", default="", help="The person's name, shown to reviewers.")

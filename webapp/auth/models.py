@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from webapp.extensions import db
 from webapp.units.models import Unit
 
-ROLES = ("field_staff", "supervisor", "officer", "admin")
+ROLES = ("field_staff", "supervisor", "officer", "admin", "province_officer")
 
 
 def utcnow() -> dt.datetime:

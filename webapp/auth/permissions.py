@@ -11,8 +11,11 @@ from webapp.extensions import db
 from webapp.units.models import Unit, Village
 
 # Roles whose scope is the whole subtree below their unit; field staff act for their unit only.
-SUBTREE_ROLES = ("supervisor", "officer", "admin")
+# A province officer holds the role in a province unit whose subtree holds communes: they see
+# (and total) every commune below it, but neither log nor review.
+SUBTREE_ROLES = ("supervisor", "officer", "admin", "province_officer")
 REVIEW_ROLES = ("supervisor", "officer", "admin")
+LOGGING_ROLES = ("field_staff", "supervisor", "officer", "admin")
 
 
 def _scope_condition(user, roles: tuple[str, ...] | None = None):
@@ -39,7 +42,7 @@ def visible_unit_ids(user) -> sa.Select:
 
 def loggable_units(user) -> list[Unit]:
     """Units ``user`` may log activities for, in tree order."""
-    return list(db.session.scalars(sa.select(Unit).where(_scope_condition(user)).order_by(Unit.path)))
+    return list(db.session.scalars(sa.select(Unit).where(_scope_condition(user, LOGGING_ROLES)).order_by(Unit.path)))
 
 
 def reviewable_unit_ids(user) -> sa.Select:
@@ -51,7 +54,12 @@ def commune_ids(user) -> set[int]:
     """The communes the user has any role in (all of them for an admin)."""
     if user.has_role("admin"):
         return set(db.session.scalars(sa.select(Unit.id).where(Unit.type == "commune")))
-    return {assignment.unit.commune_id for assignment in user.roles}
+    ids = {a.unit.commune_id for a in user.roles if a.role != "province_officer"}
+    for assignment in user.roles:
+        if assignment.role == "province_officer":
+            ids |= set(db.session.scalars(sa.select(Unit.id).where(
+                Unit.type == "commune", Unit.path.startswith(assignment.unit.path))))
+    return ids
 
 
 def villages_for(user) -> list[Village]:
@@ -65,9 +73,11 @@ def villages_for(user) -> list[Village]:
 
 
 def unit_in_scope(user, unit: Unit, roles: tuple[str, ...] | None = None) -> bool:
-    """Whether ``unit`` is covered by the user's assignments (of ``roles``)."""
+    """Whether ``unit`` is covered by the user's assignments (of ``roles``; by default the roles that
+    act on entries, so a province officer's read-only scope counts only when named)."""
+    roles = LOGGING_ROLES if roles is None else roles
     for assignment in user.roles:
-        if roles is not None and assignment.role not in roles:
+        if assignment.role not in roles:
             continue
         if assignment.role == "admin":
             return True

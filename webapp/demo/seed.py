@@ -177,5 +177,8 @@ def seed_demo() -> dict:
     """Seed everything; safe to run again (adds only what is missing)."""
     commune = seed_structure()
     added = seed_entries(commune)
+    from webapp.plan.seed import seed_plan_2023
+
+    seed_plan_2023(commune)
     db.session.commit()
     return {"commune": commune.name, "entries_added": added}

@@ -1,0 +1,1 @@
+"""Tests of the commune report: totals, dashboard, exports, privacy, plan."""

@@ -1,0 +1,180 @@
+"""Property: for any set of entries, every figure of the dashboard, the totals API, the XLSX and the
+DOCX equals the sum computed here directly over the approved entries of the period."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import factories
+from tests.reports.helpers import (YEAR_2023, clear_entries, docx_tables, html_table, num, row_of,
+                                   xlsx_sheets)
+from webapp.demo import data
+from webapp.entries.models import Entry
+from webapp.extensions import db
+from webapp.kinds import all_kinds, get_kind
+from webapp.reports.builders import group_field
+from webapp.reports.labels import funding_label
+
+START, END = dt.date(2022, 12, 15), dt.date(2023, 12, 14)
+EDGES = [dt.date(2022, 12, 14), START, END, dt.date(2023, 12, 15), dt.date(2023, 6, 14), dt.date(2023, 6, 15)]
+KINDS = [kind.code for kind in all_kinds()]
+UNITS = ["chi-hoi-pn-thon-thanh-xa", "chi-hoi-pn-thon-le-xa", "hlhpn-thanh-xa", "doan-tn-thanh-xa",
+         "tram-y-te-thanh-xa"]
+VILLAGES = [code for code, _name in data.VILLAGES[:4]]
+FUNDING = [None, "commune_budget", "national_programme"]
+MEASURES = ("entries", "participants_male", "participants_female", "participants_total", "cost_vnd")
+
+ENTRY = st.fixed_dictionaries({
+    "kind": st.sampled_from(KINDS), "unit": st.sampled_from(UNITS), "village": st.sampled_from(VILLAGES),
+    "date": st.one_of(st.dates(dt.date(2022, 12, 1), dt.date(2024, 1, 10)), st.sampled_from(EDGES)),
+    "status": st.sampled_from(["approved", "approved", "submitted", "returned"]),
+    "male": st.integers(0, 60), "female": st.integers(0, 60), "cost": st.integers(0, 30).map(lambda n: n * 100_000),
+    "funding": st.sampled_from(FUNDING), "value": st.integers(0, 30),
+})
+
+
+def details_for(kind_code: str, value: int) -> dict:
+    """A kind's own fields: its option picked by ``value``, every report column set to ``value``."""
+    kind = get_kind(kind_code)
+    details = dict(factories.KIND_DEFAULTS[kind_code])
+    option = group_field(kind)
+    if option is not None:
+        details[option.name] = option.choices[value % len(option.choices)][0]
+    for column in kind.report_columns:
+        details[column.name] = value
+    return details
+
+
+def counts() -> dict:
+    """Zero counts."""
+    return defaultdict(int)
+
+
+def expected(entries: list[dict]) -> dict:
+    """The sums computed directly: overall, by kind, unit, village, month, funding, kind option, column."""
+    sums = {name: defaultdict(counts) for name in ("all", "kind", "unit", "village", "month", "funding", "option",
+                                                   "combo")}
+    for item in entries:
+        if item["status"] != "approved" or not START <= item["date"] <= END:
+            continue
+        kind = get_kind(item["kind"])
+        option = group_field(kind)
+        keys = {"all": "all", "kind": item["kind"], "unit": item["unit"], "village": item["village"],
+                "month": item["date"].strftime("%Y-%m"), "funding": item["funding"],
+                "option": (item["kind"], details_for(item["kind"], item["value"])[option.name] if option else item["unit"]),
+                "combo": (item["kind"], item["unit"], item["village"], item["date"].strftime("%Y-%m"))}
+        for name, key in keys.items():
+            bucket = sums[name][key]
+            bucket["entries"] += 1
+            bucket["participants_male"] += item["male"]
+            bucket["participants_female"] += item["female"]
+            bucket["participants_total"] += item["male"] + item["female"]
+            bucket["cost_vnd"] += item["cost"]
+            for column in kind.report_columns:
+                bucket[f"{item['kind']}.{column.name}"] += item["value"]
+    return sums
+
+
+def store(entries: list[dict]) -> None:
+    """Replace every entry by these."""
+    clear_entries()
+    author = factories.user("canbo1").id
+    units = {code: factories.unit(code).id for code in UNITS}
+    villages = {code: factories.village(code).id for code in VILLAGES}
+    for number, item in enumerate(entries):
+        db.session.add(Entry(
+            uuid=f"00000000-0000-4000-8000-{number:012d}", kind=item["kind"], status=item["status"],
+            unit_id=units[item["unit"]], village_id=villages[item["village"]], date=item["date"], topics=[],
+            participants_male=item["male"], participants_female=item["female"], cost_vnd=item["cost"],
+            funding_source=item["funding"], notes="", details=details_for(item["kind"], item["value"]),
+            author_id=author))
+    db.session.commit()
+
+
+def check_row(cells: list, header: list, want: dict, names: dict[str, str]) -> None:
+    """Every named column of a table row equals the expected count ("<5" allowed for victims counts)."""
+    for key, title in names.items():
+        value = cells[[str(h) for h in header].index(title)]
+        got = num(value) if isinstance(value, str) else value
+        if got == "<5":
+            assert key.startswith("support.recipients"), (key, want)
+            continue
+        assert got == want.get(key, 0), (title, got, want.get(key, 0))
+
+
+@pytest.fixture
+def officer(app, commune, client, auth):
+    """The officer signed in; names of units, villages and kind options in Vietnamese."""
+    auth.login("tonghop")
+    with app.test_request_context(), force_locale("vi"):
+        names = {"unit": {code: factories.unit(code).name for code in UNITS},
+                 "village": {code: factories.village(code).name for code in VILLAGES},
+                 "funding": {code: funding_label(code) for code in FUNDING},
+                 "kind": {code: str(get_kind(code).label) for code in KINDS},
+                 "option": {(kind.code, value): str(label) for kind in all_kinds() if group_field(kind)
+                            for value, label in group_field(kind).choices},
+                 "columns": {f"{kind.code}.{f.name}": str(f.label) for kind in all_kinds() for f in kind.report_columns}}
+    return names
+
+
+COUNT_HEADERS = {"entries": "Số hoạt động", "participants_male": "Nam", "participants_female": "Nữ",
+                 "participants_total": "Tổng số người tham dự", "cost_vnd": "Kinh phí (đồng)"}
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(entries=st.lists(ENTRY, max_size=25))
+def test_every_figure_equals_the_direct_sum(app, client, officer, entries):
+    """Dashboard, totals API, XLSX and DOCX against sums computed here."""
+    with app.app_context():
+        store(entries)
+        ids = {"unit": {factories.unit(c).id: c for c in UNITS}, "village": {factories.village(c).id: c for c in VILLAGES}}
+    want = expected(entries)
+    total = want["all"]["all"]
+
+    body = client.get("/api/v1/reports/totals", query_string={**YEAR_2023, "group_by": "kind,unit,village,month"}).get_json()
+    assert {name: body["totals"][name] for name in MEASURES} == {name: total[name] for name in MEASURES}
+    got = {(row["kind"], ids["unit"][row["unit"]], ids["village"][row["village"]], row["month"]):
+           {name: row[name] for name in MEASURES} for row in body["rows"]}
+    assert got == {key: {name: value[name] for name in MEASURES} for key, value in want["combo"].items()}
+
+    page = client.get("/reports/", query_string=YEAR_2023).get_data(as_text=True)
+    for name in MEASURES:
+        start = page.index(f'data-kpi="{name}">') + len(f'data-kpi="{name}">')
+        assert num(page[start:page.index("<", start)].replace(" đ", "")) == total[name]
+    for code, key in (("summary", "kind"), ("by-unit", "unit"), ("by-village", "village")):
+        table = html_table(page, code)
+        for value, label in officer[key].items():
+            check_row(row_of(table, label), table[0], want[key].get(value, {}), COUNT_HEADERS)
+    months = html_table(page, "by-month")
+    for month, sums in want["month"].items():
+        check_row(row_of(months, f"{month[5:]}/{month[:4]}"), months[0], sums, COUNT_HEADERS)
+
+    sheets = xlsx_sheets(client.get("/reports/export.xlsx", query_string=YEAR_2023).data)
+    docx = docx_tables(client.get("/reports/export.docx", query_string=YEAR_2023).data)
+    for tables in (sheets, docx):
+        summary = tables["Hoạt động theo loại"]
+        check_row(row_of(summary, "Tổng số"), summary[0], total, COUNT_HEADERS)
+        for code, label in officer["kind"].items():
+            check_row(row_of(summary, label), summary[0], want["kind"].get(code, {}), COUNT_HEADERS)
+            sheet = tables[label]
+            headers = {"entries": "Số hoạt động", "participants_total": "Tổng số người tham dự",
+                       "participants_female": "Trong đó nữ", "cost_vnd": "Kinh phí (đồng)",
+                       **{c: t for c, t in officer["columns"].items() if c.startswith(code + ".")}}
+            check_row(row_of(sheet, "Tổng số"), sheet[0], want["kind"].get(code, {}), headers)
+            for (kind_code, option), sums in want["option"].items():
+                if kind_code == code:
+                    name = officer["option"].get((kind_code, option)) or officer["unit"][option]
+                    check_row(row_of(sheet, name), sheet[0], sums, headers)
+        funding = tables["Kinh phí thực hiện"]
+        for code, sums in want["funding"].items():
+            check_row(row_of(funding, officer["funding"][code]), funding[0], sums,
+                      {"entries": "Số hoạt động", "cost_vnd": "Kinh phí (đồng)"})
+    for key, sheet in (("unit", "Theo đơn vị"), ("village", "Theo thôn")):
+        for value, label in officer[key].items():
+            check_row(row_of(sheets[sheet], label), sheets[sheet][0], want[key].get(value, {}), COUNT_HEADERS)
