@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from webapp.extensions import db
 from webapp.i18n_compile import compile_all
 
 DEMO_PASSWORD = "thanhxa-demo"
+CHROMIUM = "/usr/bin/chromium"
 
 
 def _database_url(tmp_root: Path) -> tuple[str, callable]:
@@ -54,6 +56,7 @@ def database_url():
     os.environ["INSTANCE_PATH"] = str(tmp_root / "instance")
     yield url
     drop()
+    shutil.rmtree(tmp_root, ignore_errors=True)
 
 
 def test_settings(database_url: str, **overrides) -> dict:
@@ -154,3 +157,16 @@ class AuthActions:
 def auth(client):
     """Login helper bound to ``client``."""
     return AuthActions(client)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright driver for the whole run (Playwright allows one per process)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
+    manager = sync_playwright()
+    driver = manager.start()
+    yield driver
+    manager.__exit__(None, None, None)

@@ -42,16 +42,13 @@ def fake_gcm():
 
 
 @pytest.fixture
-def browser(fake_gcm):
+def browser(fake_gcm, playwright_driver):
     """A persistent (not incognito: Chromium has no Push API there) headless profile, notifications allowed."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="binhdang-chromium-"), executable_path="/usr/bin/chromium",
-            args=CHROMIUM_ARGS + fake_gcm.chromium_switches(), permissions=["notifications"])
-        yield context
-        context.close()
+    context = playwright_driver.chromium.launch_persistent_context(
+        tempfile.mkdtemp(prefix="binhdang-chromium-"), executable_path="/usr/bin/chromium",
+        args=CHROMIUM_ARGS + fake_gcm.chromium_switches(), permissions=["notifications"])
+    yield context
+    context.close()
 
 
 def eventually(page, check, timeout_ms: int = 15_000):

@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import chromium, live_server, login, playwright_driver, vendor_assets  # noqa: F401
+from tests.browser.helpers import login
 from tests.reports.helpers import add_entry
 
 pytestmark = pytest.mark.browser
 
 
-def test_dashboard_on_a_phone(app, live_server, chromium):  # noqa: F811
+def test_dashboard_on_a_phone(app, live_server, chromium):
     """tonghop filters by kind, sees the figures change and the URL follow, then goes back."""
     with app.app_context():
         add_entry("outreach", day=dt.date(2023, 3, 4), male=10, female=30)

@@ -1,0 +1,30 @@
+"""The foundation's smoke test in a real browser: sign in, log an outreach session, see it listed."""
+import pytest
+
+from tests.browser.helpers import login, outbox_count
+
+pytestmark = pytest.mark.browser
+
+
+def test_log_an_outreach_session_through_the_real_form(live_server, chromium):
+    """canbo1 fills the outreach form; it is sent through the outbox and shows in the entry list."""
+    context = chromium.start()
+    page = context.new_page()
+    login(page, live_server.url)
+    page.goto(f"{live_server.url}/entries/new/outreach")
+    page.wait_for_selector("#entry-form[data-outbox=ready]")
+    page.select_option("select[name=village_id]", index=1)
+    page.select_option("select[name=format]", "direct_talk")
+    page.fill("input[name=participants_male]", "12")
+    page.fill("input[name=participants_female]", "31")
+    page.fill("textarea[name=notes]", "Buổi nói chuyện ở nhà văn hóa thôn")
+    page.click("#entry-form button[type=submit]")
+    page.wait_for_selector("[data-form-status]:has-text('Đã lưu trên máy')")
+    page.wait_for_function("document.querySelector('[data-outbox-count]').textContent === '0'")
+    [entry] = live_server.entries(notes="Buổi nói chuyện ở nhà văn hóa thôn")
+    assert (entry.participants_male, entry.participants_female, entry.kind) == (12, 31, "outreach")
+    assert entry.author.username == "canbo1"
+    page.goto(f"{live_server.url}/entries/")
+    row = page.locator(f"a[href='/entries/{entry.uuid}']")
+    assert "Tuyên truyền" in row.inner_text()
+    assert outbox_count(page) == 0

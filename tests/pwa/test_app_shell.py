@@ -1,0 +1,159 @@
+"""The installable app's server side: manifest, service worker, offline page, settings, gzip."""
+import gzip
+import json
+import re
+
+from webapp.pwa import services
+
+GZIP = {"Accept-Encoding": "gzip, deflate"}
+
+
+def worker_config(response) -> dict:
+    """The JSON the ``/sw.js`` preamble assigns to ``self.BINHDANG_SW``."""
+    match = re.match(r"self\.BINHDANG_SW = (\{.*?\});\n", response.get_data(as_text=True))
+    return json.loads(match.group(1))
+
+
+def test_manifest_names_the_commune_in_vietnamese_and_installs_standalone(client, commune):
+    """Vietnamese name from the commune in the database, icons (maskable too), theme colour."""
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200 and response.mimetype == "application/manifest+json"
+    manifest = response.get_json()
+    assert manifest["name"] == "Bình Đẳng – Xã Thanh Xá" and manifest["short_name"] == "Bình Đẳng"
+    assert (manifest["display"], manifest["theme_color"]) == ("standalone", "#9d174d")
+    assert manifest["start_url"] == "/entries/"
+    assert manifest["lang"] == "vi" and "không có mạng" in manifest["description"]
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        with client.get(icon["src"]) as response:
+            assert response.status_code == 200
+    assert [s["url"] for s in manifest["shortcuts"]] == ["/entries/new/outreach", "/entries/new/training",
+                                                         "/entries/new/inspection"]
+
+
+def test_icons_are_real_pngs_of_their_declared_size(client, commune):
+    """Each PNG icon's header says the size the manifest declares."""
+    for icon in client.get("/manifest.webmanifest").get_json()["icons"]:
+        if icon["type"] != "image/png":
+            continue
+        with client.get(icon["src"]) as response:
+            body = response.data
+        assert body[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(body[16:20], "big"), int.from_bytes(body[20:24], "big")
+        assert f"{width}x{height}" == icon["sizes"]
+
+
+def test_service_worker_is_served_for_scope_root_and_never_cached(client):
+    """``/sw.js``: JavaScript, ``Service-Worker-Allowed: /``, no-cache, the shared scripts imported."""
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert "no-cache" in response.headers["Cache-Control"]
+    body = response.get_data(as_text=True)
+    assert 'importScripts("/static/vendor/idb/umd.js", "/static/js/outbox.js", "/static/js/sync.js"' in body
+    assert 'addEventListener("sync"' in body and "clients.claim()" in body and "skipWaiting()" in body
+
+
+def test_worker_precaches_every_kinds_form_the_list_and_static_files(client, app):
+    """The pages that must open offline, and every static file the shell needs."""
+    config = worker_config(client.get("/sw.js"))
+    from webapp.kinds import all_kinds
+
+    assert config["pageUrls"][:2] == ["/entries/", "/entries/new"]
+    assert {f"/entries/new/{kind.code}" for kind in all_kinds()} <= set(config["pageUrls"])
+    assert config["offlineUrl"] == "/offline" and "/settings" in config["pageUrls"]
+    for url in ("/static/css/app.css", "/static/js/outbox.js", "/static/js/pwa.js", "/static/vendor/htmx.min.js",
+                "/static/vendor/idb/umd.js", "/static/icons/icon-192.png", "/manifest.webmanifest"):
+        assert url in config["staticUrls"]
+    assert "/static/js/sw.js" not in config["staticUrls"]
+    assert config["syncTimeoutMs"] == app.config.get("PWA_SYNC_TIMEOUT_MS", 20000)
+
+
+def test_push_part_is_imported_only_when_deployed(client, app, monkeypatch):
+    """``sw-push.js`` is imported when the file exists; a missing file leaves it out (install works)."""
+    with app.test_request_context():
+        present = services.push_script_exists()
+    body = client.get("/sw.js").get_data(as_text=True)
+    assert ('"/static/js/sw-push.js"' in body) == present
+    monkeypatch.setattr(services, "PUSH_SCRIPT", "js/not-deployed.js")
+    body = client.get("/sw.js").get_data(as_text=True)
+    assert "not-deployed" not in body and "sw-push.js" not in body.split("\n", 2)[1]
+
+
+def test_cache_version_changes_when_a_precached_file_changes(client, app, tmp_path):
+    """A deploy that changes a static file gives a new worker version (a new cache)."""
+    static = tmp_path / "static"
+    (static / "js").mkdir(parents=True)
+    (static / "js" / "sw.js").write_text("// worker\n")
+    (static / "css").mkdir()
+    css = static / "css" / "app.css"
+    css.write_text("body { color: black; }")
+    app.static_folder = str(static)
+    first = worker_config(client.get("/sw.js"))["version"]
+    assert worker_config(client.get("/sw.js"))["version"] == first
+    css.write_text("body { color: #9d174d; }")
+    second = worker_config(client.get("/sw.js"))["version"]
+    assert second != first and len(second) == 16
+
+
+def test_offline_page_is_public_and_links_to_the_forms(client):
+    """The offline page needs no session (it is cached at install) and says what still works."""
+    response = client.get("/offline")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "data-offline-page" in page
+    assert "Không có kết nối mạng" in page and 'href="/entries/new"' in page
+
+
+def test_settings_needs_a_login_and_is_in_the_menu(client, auth, commune):
+    """Anonymous → login; signed in → the page with export and storage slots, linked in the menu."""
+    assert client.get("/settings").status_code == 302
+    auth.login("canbo1")
+    page = client.get("/settings").get_data(as_text=True)
+    assert "data-export-outbox" in page and "data-storage-persisted" in page
+    assert 'href="/outbox/import"' not in page  # field staff do not import
+    assert 'href="/settings"' in client.get("/entries/").get_data(as_text=True)
+
+
+def test_every_page_carries_the_scripts_strings_in_vietnamese(client, auth, commune):
+    """The page scripts' strings come from the catalogs, rendered into the page."""
+    auth.login("canbo1")
+    page = client.get("/entries/new/outreach").get_data(as_text=True)
+    config = json.loads(re.search(r'<script type="application/json" id="pwa-config">(.*?)</script>', page).group(1))
+    assert config["user"] == "canbo1"
+    assert config["strings"]["saved"] == "Đã lưu trên máy."
+    assert config["strings"]["syncing"] == "Đang đồng bộ {done}/{total}"
+    assert config["strings"]["sign_in_again"] == "Đăng nhập lại để gửi"
+    assert config["kinds"]["outreach"] == "Tuyên truyền"
+    schema = json.loads(re.search(r'id="pwa-kind-schema" data-kind="outreach">(.*?)</script>', page).group(1))
+    assert schema["properties"]["participants_male"]["type"] == "integer" and "format" in schema["required"]
+    client.post("/language", data={"locale": "en", "next": "/entries/"})
+    page = client.get("/entries/new/outreach").get_data(as_text=True)
+    assert '"saved": "Saved on this device."' in page
+
+
+def test_text_responses_are_gzipped_and_static_files_still_answer_304(client, auth, commune):
+    """Pages, CSS and JS are gzipped when the client accepts it; a static file's ETag still works."""
+    auth.login("canbo1")
+    page = client.get("/entries/new/outreach", headers=GZIP)
+    assert page.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in page.headers["Vary"]
+    assert b'id="entry-form"' in gzip.decompress(page.data)
+    plain = client.get("/entries/new/outreach")
+    assert "Content-Encoding" not in plain.headers and b'id="entry-form"' in plain.data
+    with client.get("/static/js/outbox.js", headers=GZIP) as script:
+        assert script.headers["Content-Encoding"] == "gzip"
+        assert len(script.data) < len(gzip.decompress(script.data)) / 2
+        assert script.headers["ETag"].startswith('W/"')
+    with client.get("/static/js/outbox.js", headers={**GZIP, "If-None-Match": script.headers["ETag"]}) as again:
+        assert again.status_code == 304
+    with client.get("/static/icons/icon-192.png", headers=GZIP) as icon:
+        assert "Content-Encoding" not in icon.headers  # images are already compressed
+
+
+def test_gzip_can_be_turned_off(app_settings, database_url):
+    """``GZIP_RESPONSES = False`` serves everything as is (the benchmark's baseline)."""
+    from webapp import create_app
+
+    application = create_app({**app_settings, "GZIP_RESPONSES": False})
+    with application.test_client().get("/static/js/outbox.js", headers=GZIP) as response:
+        assert "Content-Encoding" not in response.headers and b"BinhdangOutbox" in response.data

@@ -1,0 +1,1 @@
+"""The installable, offline-first app: manifest, service worker, outbox pages and settings."""

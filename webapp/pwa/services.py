@@ -1,0 +1,154 @@
+"""What the service worker precaches, its version, and the web app manifest."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from webapp.extensions import db
+from webapp.kinds import all_kinds
+
+# Static files the app shell needs offline; anything larger is left to the HTTP cache.
+PRECACHE_SUFFIXES = frozenset({".css", ".js", ".png", ".svg", ".ico", ".woff", ".woff2", ".webp"})
+PRECACHE_MAX_BYTES = 1_500_000
+SERVICE_WORKER = "js/sw.js"
+PUSH_SCRIPT = "js/sw-push.js"
+# Loaded into the service worker with importScripts: the idb UMD build, the shared outbox and sync.
+WORKER_SCRIPTS = ("vendor/idb/umd.js", "js/outbox.js", "js/sync.js")
+THEME_COLOUR = "#9d174d"
+BACKGROUND_COLOUR = "#f6f4f1"
+# The kinds offered as home-screen shortcuts: the three the field uses most (domain.md).
+SHORTCUT_KINDS = ("outreach", "training", "inspection")
+
+_version_cache: dict[tuple, str] = {}
+
+
+def static_root() -> Path:
+    """The folder Flask serves under ``/static``."""
+    return Path(current_app.static_folder)
+
+
+def precache_files() -> list[str]:
+    """Static files (relative to ``static/``) cached at install, in a stable order."""
+    root = static_root()
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if (path.is_file() and path.suffix in PRECACHE_SUFFIXES and relative not in (SERVICE_WORKER, PUSH_SCRIPT)
+                and not relative.endswith(".map") and path.stat().st_size <= PRECACHE_MAX_BYTES):
+            found.append(relative)
+    return found
+
+
+def static_urls() -> list[str]:
+    """URLs of the precached static files, plus the manifest."""
+    return [url_for("static", filename=name) for name in precache_files()] + [url_for("pwa.manifest")]
+
+
+def page_urls() -> list[str]:
+    """Pages that must open offline: the entry list, the kind chooser, every kind's form, settings."""
+    pages = [url_for("entries.index"), url_for("entries.choose_kind")]
+    pages += [url_for("entries.new", kind_code=kind.code) for kind in all_kinds()]
+    return pages + [url_for("pwa.settings")]
+
+
+def push_script_exists() -> bool:
+    """Whether the push engineer's service-worker part is deployed (imported only when present)."""
+    return (static_root() / PUSH_SCRIPT).is_file()
+
+
+def cache_version() -> str:
+    """A short hash of every precached file, the worker scripts and the page list.
+
+    A deploy that changes any of them changes ``/sw.js``; the browser installs the new worker,
+    which fills a new cache and deletes the old one.
+    """
+    root = static_root()
+    names = precache_files() + [SERVICE_WORKER] + ([PUSH_SCRIPT] if push_script_exists() else [])
+    stats = tuple((name, (root / name).stat().st_mtime_ns, (root / name).stat().st_size) for name in names)
+    key = (stats, tuple(page_urls()))
+    if key not in _version_cache:
+        digest = hashlib.sha256()
+        for name in names:
+            digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+        digest.update("\n".join(page_urls()).encode())
+        _version_cache.clear()
+        _version_cache[key] = digest.hexdigest()[:16]
+    return _version_cache[key]
+
+
+def worker_config() -> dict:
+    """The settings the service worker starts with (written before its code in ``/sw.js``)."""
+    return {
+        "version": cache_version(),
+        "staticUrls": static_urls(),
+        "pageUrls": page_urls(),
+        "offlineUrl": url_for("pwa.offline"),
+        "homeUrl": url_for("entries.index"),
+        "syncTimeoutMs": current_app.config.get("PWA_SYNC_TIMEOUT_MS", 20_000),
+        "navigationTimeoutMs": current_app.config.get("PWA_NAVIGATION_TIMEOUT_MS", 8_000),
+    }
+
+
+def service_worker_source() -> str:
+    """The body of ``/sw.js``: the config, the shared scripts, the push part if deployed, the worker."""
+    import json
+
+    scripts = [url_for("static", filename=name) for name in WORKER_SCRIPTS]
+    if push_script_exists():
+        scripts.append(url_for("static", filename=PUSH_SCRIPT))
+    preamble = (
+        f"self.BINHDANG_SW = {json.dumps(worker_config(), ensure_ascii=False)};\n"
+        f"importScripts({', '.join(json.dumps(s) for s in scripts)});\n"
+    )
+    return preamble + (static_root() / SERVICE_WORKER).read_text(encoding="utf-8")
+
+
+def commune_name() -> str | None:
+    """The name of the (first) commune this server serves, for the installed app's name."""
+    from webapp.units.models import Unit
+
+    return db.session.scalar(sa.select(Unit.name).where(Unit.type == "commune").order_by(Unit.id).limit(1))
+
+
+def _icon(file: str, size: str, purpose: str) -> dict:
+    """One icon of the manifest."""
+    kind = "image/svg+xml" if file.endswith(".svg") else "image/png"
+    return {"src": url_for("static", filename=f"icons/{file}"), "sizes": size, "type": kind, "purpose": purpose}
+
+
+def web_manifest() -> dict:
+    """The web app manifest: Vietnamese name, icons (maskable too), standalone, theme colour."""
+    commune = commune_name()
+    name = f"Bình Đẳng – {commune}" if commune else "Bình Đẳng"
+    kinds = {kind.code: kind for kind in all_kinds()}
+    return {
+        "id": url_for("entries.index"),
+        "name": name,
+        "short_name": "Bình Đẳng",
+        "description": _("Log and report the commune's gender-equality activities, even with no network."),
+        "lang": "vi",
+        "dir": "ltr",
+        "start_url": url_for("entries.index"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "categories": ["productivity", "government"],
+        "icons": [
+            _icon("icon-192.png", "192x192", "any"),
+            _icon("icon-512.png", "512x512", "any"),
+            _icon("maskable-192.png", "192x192", "maskable"),
+            _icon("maskable-512.png", "512x512", "maskable"),
+            _icon("icon.svg", "any", "any"),
+        ],
+        "shortcuts": [
+            {"name": str(kinds[code].label), "url": url_for("entries.new", kind_code=code),
+             "icons": [_icon("icon-192.png", "192x192", "any")]}
+            for code in SHORTCUT_KINDS if code in kinds
+        ],
+    }
