@@ -235,3 +235,12 @@ def test_officer_without_a_unit_to_log_for_is_told_why(app, client, commune):
     client.post("/login", data={"username": "khong", "password": "secret-pass"})
     page = client.get("/entries/new/outreach")
     assert page.status_code == 403
+
+
+def test_new_form_starts_from_the_branch_and_its_village(app, client, auth, commune):
+    """A village branch's form opens with its unit and its own village chosen."""
+    with app.app_context():
+        village_id = factories.village("thon-thanh-xa").id
+    auth.login()
+    page = client.get("/entries/new/training").get_data(as_text=True)
+    assert f'<option value="{village_id}" selected>Thôn Thanh Xá</option>' in page

@@ -48,7 +48,9 @@ async function renderStatus() {
   const problem = await Outbox.getMeta("last_problem");
   const text = last ? t("last_sync", { time: formatDateTime(last) }) : t("never_synced");
   const trouble = problem && (!last || problem.at > last) ? problemText(problem) : "";
-  slot.replaceChildren(el("span", { text }), trouble ? el("span", { class: "sync-trouble", text: trouble }) : null);
+  const parts = [el("span", { text })];
+  if (trouble) parts.push(el("span", { class: "sync-trouble", text: trouble }));
+  slot.replaceChildren(...parts);
   slot.title = trouble ? `${text} · ${trouble}` : text;
 }
 

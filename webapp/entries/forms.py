@@ -19,10 +19,12 @@ def form_data(kind: Kind, form) -> dict[str, Any]:
     return data
 
 
-def initial_values(kind: Kind, ctx: ValidationContext) -> dict[str, Any]:
-    """Sensible starting values for a new entry: today, the person's first unit, no cost."""
+def initial_values(kind: Kind, ctx: ValidationContext, units: list | None = None) -> dict[str, Any]:
+    """Sensible starting values for a new entry: today, the person's first unit and its village, no cost."""
     values: dict[str, Any] = {"date": ctx.today.isoformat(), "cost_vnd": "0",
                               "participants_male": "", "participants_female": ""}
-    if ctx.choices.get("units"):
-        values["unit_id"] = ctx.choices["units"][0][0]
+    if units:
+        values["unit_id"] = str(units[0].id)
+        if units[0].village_id:
+            values["village_id"] = str(units[0].village_id)
     return values

@@ -70,7 +70,7 @@ def new(kind_code: str):
     ctx = services.validation_context(current_user)
     if not ctx.unit_ids:
         abort(403, description=_("You have no unit to log activities for."))
-    values, errors = initial_values(kind, ctx), {}
+    values, errors = initial_values(kind, ctx, permissions.loggable_units(current_user)), {}
     entry_uuid = str(uuidlib.uuid4())
     if request.method == "POST":
         services.lock_changes()
