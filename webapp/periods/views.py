@@ -56,20 +56,25 @@ def close():
     return redirect(url_for("periods.index"))
 
 
+def _change_period(period_id: int, change, done_message: str):
+    """Apply ``change(user, period, reason)`` under the writers' lock; show the form again on error."""
+    lock_changes()
+    period = _period_or_404(period_id)
+    try:
+        change(current_user, period, request.form.get("reason"))
+    except services.PeriodError as exc:
+        return _page(errors=exc.errors, status=400, failed_period=period.id)
+    db.session.commit()
+    flash(done_message % {"name": period.name}, "success")
+    return redirect(url_for("periods.index"))
+
+
 @bp.post("/<int:period_id>/reopen")
 @login_required
 @role_required(*services.MANAGER_ROLES)
 def reopen(period_id: int):
     """Reopen a closed period (a reason is required)."""
-    lock_changes()
-    period = _period_or_404(period_id)
-    try:
-        services.reopen_period(current_user, period, request.form.get("reason"))
-    except services.PeriodError as exc:
-        return _page(errors=exc.errors, status=400, failed_period=period.id)
-    db.session.commit()
-    flash(_("Period %(name)s reopened.", name=period.name), "success")
-    return redirect(url_for("periods.index"))
+    return _change_period(period_id, services.reopen_period, _("Period %(name)s reopened."))
 
 
 @bp.post("/<int:period_id>/close")
@@ -77,12 +82,4 @@ def reopen(period_id: int):
 @role_required(*services.MANAGER_ROLES)
 def close_again(period_id: int):
     """Close a reopened period again (a reason is required)."""
-    lock_changes()
-    period = _period_or_404(period_id)
-    try:
-        services.close_again(current_user, period, request.form.get("reason"))
-    except services.PeriodError as exc:
-        return _page(errors=exc.errors, status=400, failed_period=period.id)
-    db.session.commit()
-    flash(_("Period %(name)s closed.", name=period.name), "success")
-    return redirect(url_for("periods.index"))
+    return _change_period(period_id, services.close_again, _("Period %(name)s closed."))
