@@ -27,7 +27,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # A short API timeout, so the "server hangs" test waits seconds, not the 20 s of production.
-SYNC_TIMEOUT_MS = 3000
+SYNC_TIMEOUT_MS = 8000  # generous: a loaded CI machine must not turn a slow answer into a timeout
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,10 +39,10 @@ def vendor_assets():
 
 @pytest.fixture
 def app_settings(database_url):
-    """The test settings plus a short sync timeout."""
+    """The test settings plus a short sync timeout, with CSRF checks on as in production."""
     from tests.conftest import test_settings
 
-    return test_settings(database_url, PWA_SYNC_TIMEOUT_MS=SYNC_TIMEOUT_MS)
+    return test_settings(database_url, PWA_SYNC_TIMEOUT_MS=SYNC_TIMEOUT_MS, WTF_CSRF_ENABLED=True)
 
 
 class UnreachableWhenDown(WSGIRequestHandler):

@@ -2,6 +2,7 @@
 a broken phone's exported outbox imported by the officer."""
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -137,9 +138,11 @@ def test_a_broken_phones_export_is_imported_by_the_officer_and_never_doubled(liv
     assert payload["format"] == "binhdang-outbox" and payload["user"] == "canbo1"
     assert sorted(e["data"]["notes"] for e in payload["entries"]) == ["Xuất tệp 1", "Xuất tệp 2"]
 
-    officer = live_server.app.test_client()  # the commune officer, at the office
-    officer.post("/login", data={"username": "tonghop", "password": DEMO_PASSWORD})
-    answer = officer.post("/outbox/import", data={"file": (io.BytesIO(exported_bytes), "outbox.json")},
+    officer = live_server.app.test_client()  # the commune officer, at the office (CSRF checks on)
+    officer.post("/login", data={"username": "tonghop", "password": DEMO_PASSWORD,
+                                 "csrf_token": form_token(officer, "/login")})
+    answer = officer.post("/outbox/import", data={"file": (io.BytesIO(exported_bytes), "outbox.json"),
+                                                  "csrf_token": form_token(officer, "/outbox/import")},
                           content_type="multipart/form-data")
     assert 'data-import-count="created">2<' in answer.get_data(as_text=True)
     assert sorted(e.notes for e in live_server.entries()) == ["Xuất tệp 1", "Xuất tệp 2"]
@@ -148,3 +151,9 @@ def test_a_broken_phones_export_is_imported_by_the_officer_and_never_doubled(liv
     page.goto(f"{live_server.url}/entries/")
     page.wait_for_function("document.querySelector('[data-outbox-count]').textContent === '0'")
     assert sorted(e.notes for e in live_server.entries()) == ["Xuất tệp 1", "Xuất tệp 2"]
+
+
+def form_token(client, path: str) -> str:
+    """The CSRF token of the form on ``path``, as a browser would send it back."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
