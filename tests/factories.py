@@ -1,7 +1,6 @@
 """Factories: valid entries and users made through the same services the app uses."""
 from __future__ import annotations
 
-import datetime as dt
 import uuid as uuidlib
 from typing import Any
 

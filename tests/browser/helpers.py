@@ -23,6 +23,24 @@ def login(page, base_url: str, username: str = "canbo1") -> None:
     page.wait_for_url(f"{base_url}/entries/")
 
 
+def signed_in_then_offline(chromium, live_server, known_uuid: str | None = None):
+    """Start the browser, sign in online, wait until the pages (and ``known_uuid``, if given) are
+    saved on the phone, then cut the network; return ``(context, page)``."""
+    context = chromium.start()
+    page = context.new_page()
+    login(page, live_server.url)
+    if known_uuid is not None:
+        wait_until_known(page, known_uuid)
+    wait_offline_ready(page)
+    set_network(context, live_server, online=False)
+    return context, page
+
+
+def wait_until_known(page, entry_uuid: str) -> None:
+    """Wait until the read-back (GET /api/v1/entries) put the entry into IndexedDB."""
+    wait_for_async(page, "async (uuid) => Boolean(await self.BinhdangOutbox.knownEntry(uuid))", entry_uuid)
+
+
 def wait_offline_ready(page) -> None:
     """Wait until the service worker controls the page and has saved the offline pages."""
     page.wait_for_function("navigator.serviceWorker.controller !== null")

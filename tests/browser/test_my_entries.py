@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.browser.helpers import (login, outbox_records, save_outreach, set_network, sync_now, wait_for_async,
-                                  wait_for_outbox, wait_offline_ready)
+from tests.browser.helpers import (login, outbox_records, save_outreach, set_network, signed_in_then_offline,
+                                  sync_now, wait_for_outbox)
 from webapp.api.models import Photo
 from webapp.entries import services
 from webapp.entries.models import Entry
@@ -41,11 +41,6 @@ def edit_on_server(app, entry_uuid: str, **changes) -> None:
         db.session.commit()
 
 
-def wait_until_known(page, entry_uuid: str) -> None:
-    """Wait until the read-back (GET /api/v1/entries) put the entry into IndexedDB."""
-    wait_for_async(page, "async (uuid) => Boolean(await self.BinhdangOutbox.knownEntry(uuid))", entry_uuid)
-
-
 def png(width: int, height: int) -> bytes:
     """A plain PNG (one colour) of the given size, written without an imaging library."""
     row = b"\x00" + b"\x9d\x17\x4d" * width
@@ -59,22 +54,11 @@ def png(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
 
 
-def start_offline_with(live_server, chromium, entry_uuid: str):
-    """Sign in online, wait for the entry to be read back and the pages saved, then go offline."""
-    context = chromium.start()
-    page = context.new_page()
-    login(page, live_server.url)
-    wait_until_known(page, entry_uuid)
-    wait_offline_ready(page)
-    set_network(context, live_server, online=False)
-    return context, page
-
-
 def test_a_returned_entry_is_fixed_offline_and_resubmitted_with_its_revision(live_server, chromium):
     """Offline, the list shows the returned entry with the reviewer's comment; the fix is saved on
     the phone with base_revision 1 and, back online, updates that entry (no second entry)."""
     entry_uuid = server_entry(live_server.app, status="returned", review_comment="Thiếu số người tham gia nữ")
-    context, page = start_offline_with(live_server, chromium, entry_uuid)
+    context, page = signed_in_then_offline(chromium, live_server, entry_uuid)
     page.goto(f"{live_server.url}/entries/")
     row = page.locator(f"[data-known-uuid='{entry_uuid}']")
     assert "Trả lại" in row.inner_text() and "Thiếu số người tham gia nữ" in row.inner_text()
@@ -95,18 +79,23 @@ def test_a_returned_entry_is_fixed_offline_and_resubmitted_with_its_revision(liv
     assert (entry.uuid, entry.revision, entry.status, entry.participants_female) == (entry_uuid, 2, "submitted", 33)
 
 
-def test_a_conflict_shows_both_versions_and_keep_mine_wins(live_server, chromium):
-    """Edited offline from revision 1 while another device made revision 2: the sync answers
-    conflict; the record stays, shows both versions, and "keep mine" sends it on top of revision 2."""
+def edited_on_both_sides(live_server, chromium):
+    """An entry edited offline on the phone from revision 1 while the server moved to revision 2."""
     entry_uuid = server_entry(live_server.app, notes="Bản gốc")
-    context, page = start_offline_with(live_server, chromium, entry_uuid)
+    context, page = signed_in_then_offline(chromium, live_server, entry_uuid)
     page.goto(f"{live_server.url}/entries/new/outreach?edit={entry_uuid}")
     page.wait_for_selector("#entry-form[data-outbox=ready]")
     page.fill("textarea[name=notes]", "Bản của tôi")
     page.click("#entry-form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/entries/")
     edit_on_server(live_server.app, entry_uuid, notes="Bản của máy chủ")
+    return entry_uuid, context, page
 
+
+def test_a_conflict_shows_both_versions_and_keep_mine_wins(live_server, chromium):
+    """Edited offline from revision 1 while another device made revision 2: the sync answers
+    conflict; the record stays, shows both versions, and "keep mine" sends it on top of revision 2."""
+    entry_uuid, context, page = edited_on_both_sides(live_server, chromium)
     set_network(context, live_server, online=True)
     sync_now(page, "ok")
     wait_for_outbox(page, "records.length === 1 && records[0].state === 'conflict'")
@@ -126,14 +115,7 @@ def test_a_conflict_shows_both_versions_and_keep_mine_wins(live_server, chromium
 
 def test_taking_the_servers_version_drops_mine_and_changes_nothing(live_server, chromium):
     """The person chooses the server's version: the record leaves the outbox, the server is untouched."""
-    entry_uuid = server_entry(live_server.app, notes="Bản gốc")
-    context, page = start_offline_with(live_server, chromium, entry_uuid)
-    page.goto(f"{live_server.url}/entries/new/outreach?edit={entry_uuid}")
-    page.wait_for_selector("#entry-form[data-outbox=ready]")
-    page.fill("textarea[name=notes]", "Bản của tôi")
-    page.click("#entry-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/entries/")
-    edit_on_server(live_server.app, entry_uuid, notes="Bản của máy chủ")
+    entry_uuid, context, page = edited_on_both_sides(live_server, chromium)
     set_network(context, live_server, online=True)
     sync_now(page, "ok")
     wait_for_outbox(page, "records.length === 1 && records[0].state === 'conflict'")

@@ -6,7 +6,7 @@ import uuid as uuidlib
 import pytest
 
 from tests.browser.helpers import (login, open_form_offline, outbox_count, outbox_records, save_outreach, set_network,
-                                  sync_now, wait_for_async, wait_for_outbox, wait_offline_ready)
+                                  signed_in_then_offline, sync_now, wait_for_async, wait_for_outbox, wait_offline_ready)
 
 pytestmark = pytest.mark.browser
 
@@ -14,11 +14,7 @@ pytestmark = pytest.mark.browser
 def test_entries_saved_offline_survive_a_restart_and_reach_the_server_once(live_server, chromium):
     """Offline: the cached form saves two entries; after a browser restart still offline they are
     still there; back online each reaches the server exactly once and the count drops to 0."""
-    context = chromium.start()
-    page = context.new_page()
-    login(page, live_server.url)
-    wait_offline_ready(page)
-    set_network(context, live_server, online=False)
+    context, page = signed_in_then_offline(chromium, live_server)
     open_form_offline(page, live_server.url)
     save_outreach(page, "Thôn Đông, ngoại tuyến 1")
     save_outreach(page, "Thôn Đông, ngoại tuyến 2", male=7)
@@ -123,11 +119,7 @@ def test_a_rejected_entry_stays_visible_with_its_error_until_fixed(live_server, 
 
 def test_an_uncached_page_offline_shows_the_offline_page(live_server, chromium):
     """A page never saved on the phone, opened without network: the offline page, with its links."""
-    context = chromium.start()
-    page = context.new_page()
-    login(page, live_server.url)
-    wait_offline_ready(page)
-    set_network(context, live_server, online=False)
+    context, page = signed_in_then_offline(chromium, live_server)
     page.goto(f"{live_server.url}/entries/{uuidlib.uuid4()}")
     offline = page.locator("[data-offline-page]")
     assert "Không có kết nối mạng" in offline.locator("h1").inner_text()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.browser.helpers import (login, open_form_offline, outbox_count, outbox_records, save_outreach, set_network,
-                                  wait_for_async, wait_offline_ready)
+                                  signed_in_then_offline, wait_for_async)
 from tests.conftest import DEMO_PASSWORD
 from webapp.auth.services import revoke_all_sessions
 from webapp.extensions import db
@@ -21,11 +21,7 @@ pytestmark = pytest.mark.browser
 def test_a_session_that_expired_while_offline_loses_nothing(live_server, chromium):
     """Saved offline; meanwhile the session was revoked. Back online the sync gets 401: the entry
     waits, the header says to sign in again; after signing in the entry is sent, once."""
-    context = chromium.start()
-    page = context.new_page()
-    login(page, live_server.url)
-    wait_offline_ready(page)
-    set_network(context, live_server, online=False)
+    context, page = signed_in_then_offline(chromium, live_server)
     open_form_offline(page, live_server.url)
     save_outreach(page, "Lưu khi phiên đã hết hạn")
     with live_server.app.app_context():
@@ -82,11 +78,7 @@ def test_a_half_filled_form_is_offered_again(live_server, chromium):
 def test_offline_the_menu_leads_to_a_cached_form_that_saves(live_server, chromium):
     """Offline, following the app's own links (htmx-boosted) reaches the cached kind chooser and
     form, which saves into the outbox; a required field left empty is caught on the phone."""
-    context = chromium.start()
-    page = context.new_page()
-    login(page, live_server.url)
-    wait_offline_ready(page)
-    set_network(context, live_server, online=False)
+    context, page = signed_in_then_offline(chromium, live_server)
     page.click("nav.mainnav a.primary")
     page.click("a.kind-tile[href='/entries/new/training']")
     page.wait_for_selector("#entry-form[data-kind=training][data-outbox=ready]")
@@ -120,11 +112,7 @@ def test_offline_the_menu_leads_to_a_cached_form_that_saves(live_server, chromiu
 def test_a_broken_phones_export_is_imported_by_the_officer_and_never_doubled(live_server, chromium):
     """The settings page exports the outbox to a file; the commune officer imports it; when the
     phone is back online its own sync finds the entries already there (one copy each)."""
-    context = chromium.start()
-    page = context.new_page()
-    login(page, live_server.url)
-    wait_offline_ready(page)
-    set_network(context, live_server, online=False)
+    context, page = signed_in_then_offline(chromium, live_server)
     open_form_offline(page, live_server.url)
     save_outreach(page, "Xuất tệp 1")
     save_outreach(page, "Xuất tệp 2")

@@ -21,7 +21,7 @@ from webapp.api.errors import ApiError
 from webapp.auth import permissions
 from webapp.auth.models import User
 from webapp.entries import services
-from webapp.entries.models import ChangeCounter, Entry
+from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import Kind, ValidationContext, get_kind
 

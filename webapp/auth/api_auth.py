@@ -27,22 +27,24 @@ def bearer_secret() -> str | None:
     return None
 
 
+def bearer_user():
+    """The user of this API request's bearer token, looked up once per request (None if invalid)."""
+    if "bearer_user" not in g:
+        from webapp.auth.services import user_for_token
+        from webapp.extensions import db
+
+        secret = bearer_secret()
+        g.bearer_user = user_for_token(secret) if secret and request.path.startswith(API_PREFIX) else None
+        if g.bearer_user is not None:
+            g.api_token_secret = secret
+            db.session.commit()  # record the token's last use
+    return g.bearer_user
+
+
 @login_manager.request_loader
 def load_user_from_request(req):
     """Flask-Login: a valid bearer token signs the request in (API paths only)."""
-    if not req.path.startswith(API_PREFIX):
-        return None
-    secret = bearer_secret()
-    if secret is None:
-        return None
-    from webapp.auth.services import user_for_token
-    from webapp.extensions import db
-
-    user = user_for_token(secret)
-    if user is not None:
-        g.api_token_secret = secret
-        db.session.commit()  # record the token's last use
-    return user
+    return bearer_user()
 
 
 def _same_origin() -> bool:
@@ -64,9 +66,7 @@ def init_app(app: Flask) -> None:
     def protect_requests():
         """Forms need a CSRF token; cookie API calls need same origin plus the custom header."""
         if request.path.startswith(API_PREFIX) and bearer_secret() is not None:
-            from webapp.auth.services import user_for_token
-
-            if user_for_token(bearer_secret()) is None:
+            if bearer_user() is None:
                 # A bearer header decides, even beside a valid session cookie.
                 from webapp.errors import json_error
 
