@@ -64,3 +64,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_if_empty_command)
+    from webapp.communes.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)
