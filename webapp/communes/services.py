@@ -42,6 +42,18 @@ def managed_communes(user) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
+def home_commune_name() -> str | None:
+    """The name of the signed-in person's own commune (of their first role), for page titles and the
+    manifest; None for a visitor. Never the first commune of the database."""
+    from flask_login import current_user
+
+    if not current_user or not current_user.is_authenticated or not current_user.roles:
+        return None
+    unit = current_user.roles[0].unit
+    commune = db.session.get(Unit, unit.commune_id) if unit.commune_id else unit
+    return commune.name if commune is not None else None
+
+
 def commune_or_404(user, commune_id: int) -> Unit:
     """A commune ``user`` manages; 404 for any other (as for every other commune's object)."""
     commune = db.session.get(Unit, commune_id)

@@ -15,6 +15,12 @@ bp = Blueprint("communes", __name__)
 add_nav_item("communes.index", _l("Commune setup"), roles=services.MANAGER_ROLES, position=80)
 
 
+@bp.app_context_processor
+def inject_home_commune() -> dict:
+    """``home_commune``: the signed-in person's commune, in every page title."""
+    return {"home_commune": services.home_commune_name()}
+
+
 def _admin_only() -> None:
     """Only an administrator adds communes."""
     if not current_user.has_role("admin"):
