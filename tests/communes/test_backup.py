@@ -123,6 +123,8 @@ def test_altered_or_cut_archive_is_refused_and_nothing_changes(filled, runner, e
     _altered(archive, manifest_changed, "manifest.json")
     cut.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
     other = _other_app(empty_url, tmp_path / "instance3", monkeypatch)
+    assert "every SHA-256 checksum matches" in runner.invoke(args=["backup-verify", str(archive)]).output
+    assert runner.invoke(args=["backup-verify", str(altered)]).exit_code != 0
     results = [(other.test_cli_runner().invoke(args=["restore", str(bad)]), message)
                for bad, message in ((altered, "checksum mismatch"), (manifest_changed, "manifest"), (cut, "cut short"))]
     with other.app_context():

@@ -148,4 +148,21 @@ def restore_command(file: Path) -> None:
     click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables from {file}.")
 
 
-COMMANDS = (communes_group, villages_group, units_group, setup_command, backup_command, restore_command)
+@click.command("backup-verify")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@with_appcontext
+def backup_verify_command(file: Path) -> None:
+    """Check an archive without restoring it: every checksum, and what it holds."""
+    from webapp.communes import backup
+
+    try:
+        manifest, members = backup.read_archive(file)
+    except backup.BackupError as error:
+        _fail(str(error))
+    click.echo(f"OK: {manifest['engine']} database of {manifest['created_at']}, "
+               f"{sum(manifest['tables'].values())} rows in {len(manifest['tables'])} tables, "
+               f"{len(members)} files, every SHA-256 checksum matches.")
+
+
+COMMANDS = (communes_group, villages_group, units_group, setup_command, backup_command, restore_command,
+            backup_verify_command)
