@@ -115,6 +115,8 @@ def test_copy_last_year_preview_then_copies_every_target_and_campaign_once(app, 
         assert len(copies) == 1 and copies[0].changes["targets"] == [0, 3]
     again = admin_client.get(f"/communes/{admin}/copy-plan?year=2024")
     assert "Không còn gì để sao chép".encode() in again.data
+    form = admin_client.get("/entries/new/outreach").get_data(as_text=True)
+    assert form.count('value="hoi-thi"') == 1
 
 
 def test_campaign_form_bad_dates_save_nothing(app, admin_client, admin):
