@@ -1,7 +1,7 @@
 """communes: official code, active units and villages, village merges, campaigns per year
 
 Revision ID: e5f4a7b6c8d9
-Revises: d4e3f6a5b7c8
+Revises: e7a1b2c3d4f5
 Create Date: 2026-12-01
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5f4a7b6c8d9'
-down_revision = 'd4e3f6a5b7c8'
+down_revision = 'e7a1b2c3d4f5'
 branch_labels = None
 depends_on = None
 

@@ -10,16 +10,14 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import contains_eager
 
+from webapp.audit.admin_events import ADMIN_ACTION_LABELS
 from webapp.auth.models import RoleAssignment, User
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
 from webapp.units.models import Unit
 
-ACTIONS = ("create", "edit", "resubmit", "approve", "return", "lock", "reopen",
-           # communes, units, villages, topics, campaigns and the yearly plan (webapp/communes)
-           "setup", "commune_create", "unit_add", "unit_rename", "unit_move", "unit_active", "village_add",
-           "village_rename", "village_active", "village_merge", "topic_add", "topic_edit", "campaign_add",
-           "campaign_edit", "plan_copy")
+ENTRY_ACTIONS = ("create", "edit", "resubmit", "approve", "return", "lock", "reopen")
+ACTIONS = ENTRY_ACTIONS + tuple(ADMIN_ACTION_LABELS)
 AUDIT_ROLES = ("officer", "admin")
 
 
