@@ -9,10 +9,12 @@ from flask_login import current_user, login_required
 from webapp.communes import first_run, official, services
 from webapp.communes import template as tpl
 from webapp.extensions import db
-from webapp.navigation import add_nav_item
+from webapp.admin.views import add_admin_link
 
 bp = Blueprint("communes", __name__)
-add_nav_item("communes.index", _l("Commune setup"), roles=services.MANAGER_ROLES, position=80)
+add_admin_link("communes.index", _l("Commune setup"),
+               _l("Units, villages, topics, campaigns, last year's plan; new communes from the official list"),
+               roles=services.MANAGER_ROLES, position=20)
 
 
 @bp.app_context_processor
