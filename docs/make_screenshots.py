@@ -39,6 +39,7 @@ def main() -> None:
         scroll = {"dashboard.png": "[data-kpis]", "admin-commune.png": "#template-units"}
         for username, shots in (("canbo1", [("/entries/new/outreach", "entry-form.png"),
                                             ("/entries/", "entry-list.png")]),
+                                ("quantri", [("/users/?q=thi", "admin-users.png")]),
                                 ("duyet", [("/review/", "review-queue.png")]),
                                 ("tonghop", [("/reports/?period=year-2023", "dashboard.png")]),
                                 ("quantri", [("/communes/new/00640", "admin-commune.png")])):

@@ -89,25 +89,29 @@ def world(app, two_communes):
         return {**per_commune, "above": above}
 
 
-def fill(rule, values: dict) -> str:
-    """The rule's URL with its parameters taken from ``values`` (unknown ints: the commune's id)."""
-    kwargs = {}
+def fill(rule, values: dict) -> list[str]:
+    """The rule's URLs with parameters taken from ``values`` (unknown ints: the commune's id); an
+    ``any(…)`` parameter gives one URL per choice."""
+    urls = [rule.rule]
     for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        value = values.get(name)
-        if value is None:
-            value = values["commune_id"] if converter in ("IntegerConverter", "NumberConverter") else values["code"]
-        kwargs[name] = value
-    path = rule.rule
-    for name, value in kwargs.items():
-        path = re.sub(r"<(?:[^:<>]+:)?" + re.escape(name) + r">", str(value), path)
-    return path
+        converter = rule._converters[name]
+        kind = type(converter).__name__
+        if kind == "AnyConverter":
+            choices = sorted(converter.items)
+        else:
+            value = values.get(name)
+            if value is None:
+                value = values["commune_id"] if kind in ("IntegerConverter", "NumberConverter") else values["code"]
+            choices = [value]
+        pattern = re.compile(r"<(?:[^:<>]+(?:\([^)]*\))?:)?" + re.escape(name) + r">")
+        urls = [pattern.sub(str(choice), url) for url in urls for choice in choices]
+    return urls
 
 
 def requests_for(rule, values: dict) -> list[tuple[str, str]]:
-    """(method, URL) of every method the rule accepts."""
+    """(method, URL) of every method the rule accepts, for every URL it fills to."""
     methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
-    return [(method, fill(rule, values)) for method in methods]
+    return [(method, url) for method in methods for url in fill(rule, values)]
 
 
 def _send(client, method: str, url: str):
@@ -143,6 +147,11 @@ def test_no_2xx_outside_scope_for_any_role(app, world):
                 cases.append(("tonghop", "other", *request))
             for request in requests_for(rule, world["own"]):
                 cases.append(("canbokhac-ql", "other", *request))
+            if len(rule.arguments) > 1 and "commune_id" in rule.arguments:
+                # My commune in the URL, another commune's object beside it.
+                mixed = {**world["other"], "commune_id": world["own"]["commune_id"]}
+                for request in requests_for(rule, mixed):
+                    cases.append(("tonghop", "mixed", *request))
             if "user_id" in rule.arguments:
                 for username, ids in world["above"].items():
                     for request in requests_for(rule, {**world["own"], **ids}):

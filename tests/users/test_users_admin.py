@@ -259,3 +259,18 @@ def test_audit_page_shows_admin_events_in_vietnamese(app, two_communes):
     assert 'data-action="user_deactivate"' in filtered and 'data-action="user_edit"' not in filtered
     other = login(app, "canbokhac-ql", "song-nui-may-troi-9").get("/audit/").data.decode()
     assert "canbo2" not in other
+
+
+def test_huge_or_foreign_ids_are_404_never_500(app, two_communes):
+    """Ids of 20 digits (beyond any integer column) and unknown ids: 404, never a server error."""
+    admin = login(app, "quantri")
+    huge = "9" * 20
+    canbo1 = user_id(app, "canbo1")
+    for method, url in [("get", f"/users/{huge}"), ("post", f"/users/{huge}/deactivate"),
+                        ("post", f"/users/{canbo1}/roles/{huge}/remove"),
+                        ("post", f"/users/{canbo1}/sessions/{huge}/end"),
+                        ("post", f"/users/{canbo1}/tokens/{huge}/revoke"),
+                        ("post", f"/devices/sessions/{huge}/end"), ("get", "/users/999999")]:
+        assert getattr(admin, method)(url).status_code == 404, url
+    response = admin.post(f"/users/{canbo1}/roles", data={"role": "supervisor", "unit_id": huge})
+    assert response.status_code == 400 and "Mã đơn vị không tồn tại".encode() in response.data

@@ -38,7 +38,7 @@ def _unit(code: str) -> Unit:
 def import_command(file: Path) -> None:
     """Add the users of a CSV (or XLSX) file; all or nothing; prints generated temporary passwords."""
     try:
-        rows = importer.check_rows(None, importer.read_rows(file.name, file.read_bytes()))
+        rows = importer.check_rows(None, importer.read_rows(file.name, file.read_bytes(), importer.CLI_MAX_ROWS))
     except importer.ImportFileError as error:
         raise click.ClickException(str(error)) from error
     bad = [row for row in rows if row.status == "error"]

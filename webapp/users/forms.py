@@ -1,9 +1,8 @@
 """Reading the users pages' forms (plain HTML forms; CSRF is checked for every POST by the app)."""
 from __future__ import annotations
 
-from webapp.extensions import db
 from webapp.units.models import Unit
-from webapp.users import services
+from webapp.users import scope, services
 
 
 def read_profile(form) -> services.Profile:
@@ -14,7 +13,7 @@ def read_profile(form) -> services.Profile:
 def read_unit(form) -> Unit | None:
     """The unit chosen in the form (None when missing or malformed)."""
     raw = str(form.get("unit_id", ""))
-    return db.session.get(Unit, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    return scope.get_by_id(Unit, int(raw)) if raw.isdigit() and len(raw) < 12 else None
 
 
 def read_role(form) -> str:

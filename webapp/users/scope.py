@@ -84,9 +84,17 @@ def can_manage(actor: User | None, user: User) -> bool:
         a.role in OFFICER_GRANTS and a.unit.commune_id in communes for a in user.roles)
 
 
+MAX_ID = 2**31 - 1  # an id beyond a PostgreSQL integer names nothing (and must not reach the database)
+
+
+def get_by_id(model, row_id: int):
+    """The row of ``model`` with this id, or None (also for ids no column can hold)."""
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
 def user_or_404(actor: User | None, user_id: int) -> User:
     """The user ``actor`` manages, or 404 (another commune's users are not found, as elsewhere)."""
-    user = db.session.get(User, user_id)
+    user = get_by_id(User, user_id)
     if user is None or not can_manage(actor, user):
         abort(404)
     return user

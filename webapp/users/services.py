@@ -226,7 +226,7 @@ def tokens_of(user: User) -> list[ApiToken]:
 
 def end_browser_session(actor: User | None, user: User, session_id: int, device: str) -> LoginSession | None:
     """End one browser session of ``user`` (its cookie stops working at once); None if not theirs."""
-    row = db.session.get(LoginSession, session_id)
+    row = scope.get_by_id(LoginSession, session_id)
     if row is None or row.user_id != user.id:
         return None
     if row.revoked_at is None:
@@ -237,7 +237,7 @@ def end_browser_session(actor: User | None, user: User, session_id: int, device:
 
 def revoke_token(actor: User | None, user: User, token_id: int, device: str) -> ApiToken | None:
     """End one device token of ``user``; None if not theirs."""
-    row = db.session.get(ApiToken, token_id)
+    row = scope.get_by_id(ApiToken, token_id)
     if row is None or row.user_id != user.id:
         return None
     if row.revoked_at is None:

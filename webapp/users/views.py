@@ -131,7 +131,7 @@ def add_role(user_id: int):
 def remove_role(user_id: int, assignment_id: int):
     """Take one role away (never the last one)."""
     user = scope.user_or_404(_actor(), user_id)
-    assignment = db.session.get(RoleAssignment, assignment_id)
+    assignment = scope.get_by_id(RoleAssignment, assignment_id)
     if assignment is None or assignment.user_id != user.id:
         abort(404)
     try:
