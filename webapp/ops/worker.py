@@ -21,14 +21,6 @@ from webapp.extensions import db
 
 log = logging.getLogger("binhdang.worker")
 REMINDER_EVERY_SECONDS = 600
-_TASKS: list = []
-
-
-def task(function):
-    """Register ``function(now)`` to run on every pass (after the push pass); returns it unchanged."""
-    if function not in _TASKS:
-        _TASKS.append(function)
-    return function
 
 
 def worker_name() -> str:
@@ -51,13 +43,13 @@ def heartbeat(name: str, state: str = "running") -> None:
     db.session.commit()
 
 
-def run_pass(reminders: bool = True) -> dict:
-    """One pass: push notifications, then every registered task (exports); each commits its own work."""
+def run_pass(reminders: bool = True, name: str | None = None) -> dict:
+    """One pass: push notifications, then queued exports; each step commits its own work."""
     from webapp.push.sender import run_pass as push_pass
+    from webapp.reports.exports import jobs
 
     stats = push_pass(reminders=reminders)
-    for function in _TASKS:
-        stats.update(function(utcnow()) or {})
+    stats.update(jobs.run_due(name or worker_name()))
     return stats
 
 
@@ -73,7 +65,7 @@ def run_worker(once: bool = False, interval: float | None = None, stop: threadin
         reminders = once or time.monotonic() - last_reminders >= REMINDER_EVERY_SECONDS
         started = time.perf_counter()
         try:
-            stats = run_pass(reminders=reminders)
+            stats = run_pass(reminders=reminders, name=name)
             if reminders:
                 last_reminders = time.monotonic()
             heartbeat(name)
