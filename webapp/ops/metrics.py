@@ -128,8 +128,13 @@ def _watch_pool(app: Flask) -> None:
     pool = engine.pool
     if hasattr(pool, "size") and hasattr(pool, "_max_overflow"):
         POOL_CAPACITY.set(pool.size() + max(pool._max_overflow, 0))
-    sa.event.listen(engine, "checkout", lambda *args: POOL_IN_USE.inc())
-    sa.event.listen(engine, "checkin", lambda *args: POOL_IN_USE.dec())
+
+    def count(*args) -> None:
+        """Set the gauge from the pool itself (a failed connect checks in what it never checked out)."""
+        POOL_IN_USE.set(pool.checkedout())
+
+    sa.event.listen(engine, "checkout", count)
+    sa.event.listen(engine, "checkin", count)
 
 
 def init_app(app: Flask) -> None:
