@@ -24,6 +24,11 @@ def test_api_answers_503_with_retry_after_in_vietnamese_and_english(make_app):
     assert error["code"] == "database_unavailable" and error["message"].startswith(VI)
     english = client.post("/api/v1/tokens", json=body, headers={"Accept-Language": "en"}).get_json()["error"]
     assert english["message"].startswith("The server cannot save right now; the data on your device is safe")
+    bearer = client.get("/api/v1/me", headers={"Authorization": "Bearer abc", "X-Request-ID": "outage-req-01"})
+    assert bearer.status_code == 503 and bearer.headers["X-Request-ID"] == "outage-req-01"
+    from webapp.ops.metrics import REQUEST_LATENCY
+
+    assert REQUEST_LATENCY.labels("api.me", "GET", "503")._sum.get() > 0  # timed though the token look-up failed
 
 
 def test_pages_answer_503_with_a_page_in_the_same_words(make_app):

@@ -83,7 +83,8 @@ def test_metrics_count_requests_syncs_queues_and_workers(make_app, api):
     phone = ApiClient(client, api.ids)
     token = phone.token()
     good, bad = phone.entry(), phone.entry(participants_male=-1)
-    assert [r["status"] for r in phone.sync_ok(token, [good, bad])] == ["created", "rejected"]
+    gzipped = phone.sync(token, [good, bad, *[phone.entry() for _ in range(5)]], **{"Accept-Encoding": "gzip"})
+    assert gzipped.status_code == 200 and gzipped.headers["Content-Encoding"] == "gzip"
     assert [r["status"] for r in phone.sync_ok(token, [good])] == ["unchanged"]
     with app.app_context():
         db.session.add(WorkerHeartbeat(name="box:1", beat_at=dt.datetime.utcnow() - dt.timedelta(seconds=30)))
@@ -92,7 +93,7 @@ def test_metrics_count_requests_syncs_queues_and_workers(make_app, api):
     samples = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                if line and not line.startswith("#")}
     assert samples['binhdang_http_request_duration_seconds_count{endpoint="api.sync",method="POST",status="200"}'] >= 2
-    assert samples['binhdang_sync_entries_total{status="created"}'] >= 1
+    assert samples['binhdang_sync_entries_total{status="created"}'] >= 6
     assert samples['binhdang_sync_entries_total{status="rejected"}'] >= 1
     assert samples['binhdang_sync_entries_total{status="unchanged"}'] >= 1
     assert samples["binhdang_database_up"] == 1

@@ -74,13 +74,15 @@ def init_app(app: Flask) -> None:
     if not app.testing or app.config.get("LOG_FORCE"):
         configure(app.config.get("LOG_LEVEL", "INFO"), app.config.get("LOG_FORMAT", "json"))
 
-    @app.before_request
     def start_request() -> None:
         """Take the proxy's request id or make one; note when the request began."""
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _SANE_ID.match(given) else new_request_id()
         g.request_started = time.perf_counter()
         REQUEST_ID.set(g.request_id)
+
+    # First of all hooks: the bearer token's look-up may already fail on the database.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
 
     @app.after_request
     def log_request(response):

@@ -8,6 +8,8 @@ each worker's heartbeat age.
 """
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import os
 import time
@@ -106,8 +108,14 @@ def render(app: Flask) -> tuple[bytes, str]:
 
 
 def count_sync_results(response) -> None:
-    """Count a sync answer's results by status."""
-    body = response.get_json(silent=True) or {}
+    """Count a sync answer's results by status (the answer may already be gzipped for the phone)."""
+    data = response.get_data()
+    if response.headers.get("Content-Encoding") == "gzip":
+        data = gzip.decompress(data)
+    try:
+        body = json.loads(data)
+    except ValueError:
+        return
     counts: dict[str, int] = {}
     for result in body.get("results") or ():
         status = str(result.get("status", "unknown"))
@@ -141,10 +149,11 @@ def init_app(app: Flask) -> None:
     """Time every request and count sync results."""
     _watch_pool(app)
 
-    @app.before_request
     def start_timer() -> None:
-        """Note when the request began."""
+        """Note when the request began (first of all hooks: the others may already need the database)."""
         g.metrics_started = time.perf_counter()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, start_timer)
 
     @app.after_request
     def observe(response):
