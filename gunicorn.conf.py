@@ -12,7 +12,9 @@ import tempfile
 
 bind = f"127.0.0.1:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# More threads than pooled connections (DB_POOL_SIZE 5 + DB_MAX_OVERFLOW 5): when the database is slow the
+# excess requests get a 503 + Retry-After after DB_POOL_TIMEOUT instead of queueing until the phone gives up.
+threads = int(os.environ.get("GUNICORN_THREADS", "12"))
 worker_class = "gthread"
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "30"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

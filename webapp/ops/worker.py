@@ -43,6 +43,14 @@ def heartbeat(name: str, state: str = "running") -> None:
     db.session.commit()
 
 
+def touch(name: str) -> None:
+    """Renew this worker's heartbeat in the middle of a long pass (an export), on its own connection."""
+    from webapp.ops.models import WorkerHeartbeat
+
+    with db.engine.begin() as connection:
+        connection.execute(sa.update(WorkerHeartbeat).where(WorkerHeartbeat.name == name).values(beat_at=utcnow()))
+
+
 def run_pass(reminders: bool = True, name: str | None = None) -> dict:
     """One pass: push notifications, then queued exports; each step commits its own work."""
     from webapp.push.sender import run_pass as push_pass

@@ -93,6 +93,14 @@ def _own(job_id: str, worker: str, **values) -> bool:
             **values)).rowcount == 1
 
 
+def _progress(job_id: str, worker: str, percent: int) -> None:
+    """A progress step: note it, renew the lease, and the worker's heartbeat (a long export is not a dead worker)."""
+    from webapp.ops.worker import touch
+
+    _own(job_id, worker, progress=percent, lease_until=utcnow() + _lease())
+    touch(worker)
+
+
 def run(job_id: str, worker: str) -> str:
     """Build a claimed job's file and keep it in the database; its final status."""
     from webapp.ops.logs import REQUEST_ID
@@ -105,8 +113,8 @@ def run(job_id: str, worker: str) -> str:
     try:
         with force_locale("vi"):
             user = db.session.get(User, job.user_id)
-            data, filename = exports.build_file(user, job.format, job.params, progress=lambda percent: _own(
-                job_id, worker, progress=percent, lease_until=utcnow() + _lease()))
+            data, filename = exports.build_file(user, job.format, job.params,
+                                                progress=lambda percent: _progress(job_id, worker, percent))
         stored = _own(job_id, worker, status="done", progress=100, filename=filename, content=data,
                       finished_at=utcnow(), lease_until=None)
         status = "done" if stored else "lost"
