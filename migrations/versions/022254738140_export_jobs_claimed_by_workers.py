@@ -1,7 +1,7 @@
 """export jobs claimed by workers under a lease, their file kept in the database
 
-Revision ID: f8b2c3d4e5a6
-Revises: e7a1b2c3d4f5
+Revision ID: 022254738140
+Revises: 872168b2764f
 Create Date: 2026-12-01
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f8b2c3d4e5a6'
-down_revision = 'e7a1b2c3d4f5'
+revision = '022254738140'
+down_revision = '872168b2764f'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """worker heartbeats (readiness and metrics)
 
-Revision ID: e7a1b2c3d4f5
-Revises: d4e3f6a5b7c8
+Revision ID: 872168b2764f
+Revises: e7a1b2c3d4f5
 Create Date: 2026-12-01
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e7a1b2c3d4f5'
-down_revision = 'd4e3f6a5b7c8'
+revision = '872168b2764f'
+down_revision = 'e7a1b2c3d4f5'
 branch_labels = None
 depends_on = None
 
