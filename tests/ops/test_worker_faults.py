@@ -127,7 +127,7 @@ def test_sigterm_lets_the_worker_finish_its_job_and_gunicorn_its_sync(demo, clie
     try:
         _wait(demo, job_id, lambda job: job.status in ("running", "done"))
         worker.signal(signal.SIGTERM)
-        assert worker.process.wait(timeout=120) == 0
+        assert worker.process.wait(timeout=120) == 0, worker.log()[-2000:]
     finally:
         worker.stop()
     assert _job(demo, job_id).status == "done"
@@ -146,8 +146,11 @@ def test_sigterm_lets_the_worker_finish_its_job_and_gunicorn_its_sync(demo, clie
 
     def send() -> None:
         """The phone's sync."""
-        answer["response"] = requests.post(f"{server.url}/api/v1/sync", json={"entries": batch}, timeout=120,
-                                           headers={"Authorization": f"Bearer {token}"})
+        try:
+            answer["response"] = requests.post(f"{server.url}/api/v1/sync", json={"entries": batch}, timeout=120,
+                                               headers={"Authorization": f"Bearer {token}"})
+        except requests.RequestException as exc:
+            answer["error"] = exc
         answer["at"] = time.monotonic()
 
     phone_thread = threading.Thread(target=send)
@@ -160,6 +163,7 @@ def test_sigterm_lets_the_worker_finish_its_job_and_gunicorn_its_sync(demo, clie
         assert server.process.wait(timeout=60) == 0
     finally:
         server.stop()
+    assert "response" in answer, f"the sync got no answer: {answer.get('error')}\n{server.log()[-2000:]}"
     response = answer["response"]
     assert answer["at"] > terminated_at, "the sync was over before SIGTERM: nothing was tested"
     assert response.status_code == 200, response.text[:300]
