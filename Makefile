@@ -34,8 +34,8 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT) (demo users: canbo1, canbo2, duyet, tonghop, quantri; password thanhxa-demo)"
-	$(BIN)/flask push-worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - 'webapp:create_app()'
+	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
 # Debian's Chromium drives the browser tests (never a downloaded browser build).
 browser:

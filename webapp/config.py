@@ -22,6 +22,33 @@ def _instance_secret(instance_path: str, name: str, make) -> str:
     return value
 
 
+def engine_options() -> dict:
+    """Pool settings: stale connections replaced (recovery without restart), a short wait for a free
+    connection (backpressure answers 503 quickly), and no SQL parameters (entry text) in error messages."""
+    return {
+        "pool_pre_ping": True,
+        "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
+        "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
+        "pool_timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")),
+        "hide_parameters": True,
+    }
+
+
+def ops_settings() -> dict:
+    """Settings of health checks, metrics, logs and the worker (see docs/deployment.md)."""
+    env = os.environ.get
+    return {
+        "RETRY_AFTER_SECONDS": int(env("RETRY_AFTER_SECONDS", "10")),
+        "METRICS_TOKEN": env("METRICS_TOKEN", ""),
+        "LOG_FORMAT": env("LOG_FORMAT", "json"),
+        "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
+        "WORKER_HEARTBEAT_MAX_AGE_SECONDS": float(env("WORKER_HEARTBEAT_MAX_AGE_SECONDS", "90")),
+        "READYZ_REQUIRE_WORKER": env("READYZ_REQUIRE_WORKER", "1") == "1",
+        "EXPORT_LEASE_SECONDS": float(env("EXPORT_LEASE_SECONDS", "120")),
+        "EXPORT_MAX_ATTEMPTS": int(env("EXPORT_MAX_ATTEMPTS", "2")),
+    }
+
+
 def load_config(app) -> None:
     """Fill ``app.config`` from defaults and the environment (contract: DATABASE_URL, SECRET_KEY, PORT)."""
     instance = app.instance_path
@@ -29,11 +56,15 @@ def load_config(app) -> None:
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance) / 'binhdang.sqlite'}"
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    if database_url.startswith("postgresql") and "connect_timeout=" not in database_url:
+        # A stopped or unreachable server is answered with a 503 in seconds, not after the OS's minutes.
+        database_url += ("&" if "?" in database_url else "?") + "connect_timeout=" + os.environ.get(
+            "DB_CONNECT_TIMEOUT", "3")
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY")
         or _instance_secret(instance, "secret_key", lambda: secrets.token_hex(32)),
         SQLALCHEMY_DATABASE_URI=database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(),
         PERMANENT_SESSION_LIFETIME=timedelta(days=int(os.environ.get("SESSION_DAYS", "30"))),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -48,6 +79,7 @@ def load_config(app) -> None:
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         EARLIEST_ENTRY_DATE="2000-01-01",
         PASSWORD_HASH_METHOD="scrypt",
+        **ops_settings(),
     )
     extra = os.environ.get("BINHDANG_SETTINGS_JSON")
     if extra:

@@ -21,7 +21,7 @@ async function renderCount() {
 /** The reason the last sync stopped, in words, or "". */
 function problemText(problem) {
   if (!problem) return "";
-  if (problem.code === "server") return t("server_error", { status: problem.status });
+  if (problem.code === "server") return problem.message || t("server_error", { status: problem.status });
   if (problem.code === "timeout") return t("timeout");
   if (problem.code === "network") return t("network");
   if (problem.code === "refused") return t("refused", { status: problem.status });

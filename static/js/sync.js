@@ -3,7 +3,8 @@
  * Shared by the pages and the service worker (Background Sync), like outbox.js; defines
  * self.BinhdangSync. One flush at a time across tabs and the worker (Web Locks, or a lease in
  * IndexedDB where the browser has no Web Locks). A network error, a timeout, a 5xx or a 401 leaves
- * every record waiting (with backoff for the automatic retries); rejected and conflict results stay,
+ * every record waiting (with backoff for the automatic retries, or after the server's Retry-After when
+ * it sends one, as it does while its database is down or busy); rejected and conflict results stay,
  * visible, for the person to fix. Only created / updated / unchanged remove a record.
  */
 (function (scope) {
@@ -18,13 +19,25 @@
   const store = () => scope.BinhdangOutbox;
   let localBusy = false;
 
-  /** A failed request: code is network, timeout, unauthorized, server or refused. */
+  /** A failed request: code is network, timeout, unauthorized, server or refused; a server's answer may
+   *  carry how long to wait (retryAfterMs, from Retry-After) and its message for people. */
   class SyncProblem extends Error {
-    constructor(code, status) {
+    constructor(code, status, retryAfterMs, message) {
       super(code);
       this.code = code;
       this.status = status || null;
+      this.retryAfterMs = retryAfterMs == null ? null : retryAfterMs;
+      this.serverMessage = message || null;
     }
+  }
+
+  /** Retry-After (seconds, or an HTTP date) in milliseconds from now, or null. */
+  function retryAfterMs(header) {
+    if (!header) return null;
+    const seconds = Number(header);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, settings.maxDelayMs);
+    const when = Date.parse(header);
+    return Number.isNaN(when) ? null : Math.min(Math.max(when - Date.now(), 0), settings.maxDelayMs);
   }
 
   /** Override timeouts and batch size (the page and the worker get them from the server). */
@@ -48,7 +61,10 @@
       let payload = null;
       try { payload = await response.json(); } catch (error) { if (error.name === "AbortError") throw error; }
       if (response.status === 401) throw new SyncProblem("unauthorized", 401);
-      if (response.status >= 500) throw new SyncProblem("server", response.status);
+      if (response.status >= 500 || response.status === 429) {
+        const message = payload && payload.error ? payload.error.message : null;
+        throw new SyncProblem("server", response.status, retryAfterMs(response.headers.get("Retry-After")), message);
+      }
       return { status: response.status, ok: response.ok, body: payload };
     } catch (error) {
       if (error instanceof SyncProblem) throw error;
@@ -104,7 +120,10 @@
         rec.state = rec.state === "photos" ? "photos" : "waiting";
         rec.attempts = (rec.attempts || 0) + 1;
         rec.lastError = { code: problem.code, status: problem.status };
-        rec.nextAttemptAt = new Date(stamp + backoff(rec.attempts)).toISOString();
+        // The server said when to come back: then (spread a little, so phones do not return at once).
+        const wait = problem.retryAfterMs != null ? Math.round(problem.retryAfterMs * (1 + Math.random() * 0.2))
+          : backoff(rec.attempts);
+        rec.nextAttemptAt = new Date(stamp + wait).toISOString();
         return true;
       });
     }
@@ -266,7 +285,8 @@
       } catch (problem) {
         if (!(problem instanceof SyncProblem)) throw problem;
         if (problem.code === "unauthorized") await store().setMeta("auth_required", true);
-        await store().setMeta("last_problem", { code: problem.code, status: problem.status, at: store().now() });
+        await store().setMeta("last_problem", { code: problem.code, status: problem.status,
+          message: problem.serverMessage, retryAfterMs: problem.retryAfterMs, at: store().now() });
         return { status: problem.code, code: problem.code, httpStatus: problem.status };
       }
     });
@@ -282,5 +302,5 @@
     return times.length ? Math.min.apply(null, times) : null;
   }
 
-  scope.BinhdangSync = { configure, sync, nextRetryAt, backoff, SyncProblem };
+  scope.BinhdangSync = { configure, sync, nextRetryAt, backoff, retryAfterMs, SyncProblem };
 })(self);

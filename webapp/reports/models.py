@@ -63,7 +63,7 @@ class ReportText(db.Model):
 
 
 class ExportJob(db.Model):
-    """A DOCX or XLSX built in the background; the file waits under ``instance/exports``."""
+    """A DOCX or XLSX built by ``flask worker``; the file is kept here, so every app server serves it."""
 
     __tablename__ = "export_job"
 
@@ -78,3 +78,10 @@ class ExportJob(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[Optional[dt.datetime]] = mapped_column()
+    # The request that asked for it (in the worker's log lines), and the worker's claim: who, until when.
+    request_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    worker: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    lease_until: Mapped[Optional[dt.datetime]] = mapped_column()
+    # The finished file (loaded only for the download).
+    content: Mapped[Optional[bytes]] = mapped_column(sa.LargeBinary, deferred=True)

@@ -1,6 +1,8 @@
 """Report pages: the dashboard, the contract's export URLs, and background export jobs."""
 from __future__ import annotations
 
+import io
+
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, send_file,
                    stream_with_context, url_for)
 from flask_babel import gettext as _
@@ -159,13 +161,22 @@ def export_job(job_id: str):
 @bp.get("/reports/exports/<job_id>/download")
 @login_required
 def download(job_id: str):
-    """The finished file of an export."""
+    """The finished file of an export (kept in the database: any app server hands it out)."""
     job = _own_job_or_404(job_id)
-    path = jobs.file_path(job)
-    if job.status != "done" or not path.exists():
+    if job.status != "done" or job.content is None:
         abort(404, description=_("This export is not ready, or has expired. Start it again."))
-    return send_file(path, mimetype=exports.MIMETYPES[job.format], as_attachment=True,
-                     download_name=job.filename or path.name, max_age=0)
+    return send_file(io.BytesIO(job.content), mimetype=exports.MIMETYPES[job.format], as_attachment=True,
+                     download_name=job.filename or f"{job.id}.{job.format}", max_age=0)
+
+
+@bp.post("/reports/exports/<job_id>/retry")
+@login_required
+def retry_export(job_id: str):
+    """Start a failed export again, with the same format and parameters."""
+    job = _own_job_or_404(job_id)
+    if jobs.visible_state(job) != "failed":
+        return redirect(url_for("reports.export_job", job_id=job.id))
+    return redirect(url_for("reports.export_job", job_id=jobs.again(job).id))
 
 
 @bp.app_context_processor
