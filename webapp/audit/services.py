@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 from webapp.auth.models import RoleAssignment, User
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
+from webapp.inputs import filter_day, int_id
 from webapp.units.models import Unit
 
 ACTIONS = ("create", "edit", "resubmit", "approve", "return", "lock", "reopen")
@@ -28,10 +29,7 @@ def audit_communes(user: User) -> set[int]:
 
 def _day(value: Any) -> dt.date | None:
     """A YYYY-MM-DD date, or None when absent or malformed."""
-    try:
-        return dt.date.fromisoformat(str(value or "")[:10])
-    except ValueError:
-        return None
+    return filter_day(value)
 
 
 def _utc_midnight(day: dt.date) -> dt.datetime:
@@ -56,7 +54,7 @@ class AuditFilters:
         """Read the filters leniently: a malformed value is ignored."""
         user_id = str(args.get("user_id", ""))
         action = str(args.get("action", ""))
-        return cls(int(user_id) if user_id.isdigit() else None, action if action in ACTIONS else "",
+        return cls(int_id(user_id), action if action in ACTIONS else "",
                    _day(args.get("from")), _day(args.get("to")), str(args.get("kind", ""))[:40])
 
     def apply(self, query: sa.Select) -> sa.Select:

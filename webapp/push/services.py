@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from webapp.auth.models import User, utcnow
 from webapp.extensions import db
+from webapp.inputs import storable
 from webapp.push.models import Notification, PushDelivery, PushSubscription
 
 VISIBLE_STATES = ("pending", "sent")
@@ -34,6 +35,8 @@ def _endpoint_error(endpoint: Any) -> str | None:
     """Why ``endpoint`` is not a push service URL we may post to, or None."""
     if not isinstance(endpoint, str) or not endpoint.strip():
         return _("Required.")
+    if not storable(endpoint):
+        return _("Contains a character that cannot be stored.")
     if len(endpoint) > 2048:
         return _("The address is too long.")
     parts = urlsplit(endpoint)

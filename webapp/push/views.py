@@ -11,6 +11,7 @@ from webapp.api import tokens
 from webapp.auth.api_auth import bearer_secret
 from webapp.errors import json_error
 from webapp.extensions import db
+from webapp.inputs import storable
 from webapp.push import cli, outbox, services  # noqa: F401  (outbox connects the event receivers)
 from webapp.push import openapi as _openapi  # noqa: F401  (describes the endpoints)
 from webapp.push.vapid import vapid_keys
@@ -113,7 +114,7 @@ def remove_subscription():
     """Forget my subscription with this endpoint → 204 (also when it was already gone)."""
     payload = request.get_json(silent=True)
     endpoint = payload.get("endpoint") if isinstance(payload, dict) else None
-    if not isinstance(endpoint, str) or not endpoint.strip():
+    if not isinstance(endpoint, str) or not endpoint.strip() or not storable(endpoint):
         return json_error(400, "invalid", _("Send the endpoint to remove."), fields={"endpoint": _("Required.")})
     services.unsubscribe(current_user, endpoint.strip())
     db.session.commit()

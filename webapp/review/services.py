@@ -14,6 +14,7 @@ from webapp.auth.models import User, utcnow
 from webapp.entries.models import Entry
 from webapp.entries.services import locked_reason, next_change_seq, record
 from webapp.extensions import db
+from webapp.inputs import int_id, month_range, storable
 from webapp.kinds.fields import PERSONAL_NUMBER
 from webapp.periods.services import closed_entry_condition
 from webapp.units.models import Unit
@@ -52,9 +53,12 @@ def check(user: User, entry: Entry, action: Any, comment: Any, revision: Any) ->
         comment = ""
     if not isinstance(comment, str):
         raise ReviewRefused(400, "invalid", _("The comment must be text."), {"comment": _("Must be text.")})
+    if not storable(comment):
+        message = _("Contains a character that cannot be stored.")
+        raise ReviewRefused(400, "invalid", message, {"comment": message})
     comment = comment.strip()
-    if isinstance(revision, str) and revision.strip().isdigit():
-        revision = int(revision)
+    if isinstance(revision, str) and int_id(revision) is not None:
+        revision = int_id(revision)
     if isinstance(revision, bool) or not isinstance(revision, int):
         raise ReviewRefused(400, "invalid", _("Send the revision you reviewed."),
                             {"revision": _("Must be a whole number.")})
@@ -106,16 +110,10 @@ class QueueFilters:
     @classmethod
     def from_args(cls, args) -> "QueueFilters":
         """A malformed value is ignored, never an error page."""
-        def number(name):
-            """A positive id, or None."""
-            value = str(args.get(name, ""))
-            return int(value) if value.isdigit() else None
         month = str(args.get("month", ""))[:7]
-        try:
-            dt.date.fromisoformat(month + "-01")
-        except ValueError:
+        if month_range(month) is None:
             month = ""
-        return cls(number("unit_id"), number("village_id"), str(args.get("kind", ""))[:40], month)
+        return cls(int_id(args.get("unit_id")), int_id(args.get("village_id")), str(args.get("kind", ""))[:40], month)
 
     def as_args(self) -> dict[str, Any]:
         """The filters as query-string arguments (only those set)."""
@@ -131,9 +129,8 @@ class QueueFilters:
         if self.kind:
             query = query.where(Entry.kind == self.kind)
         if self.month:
-            start = dt.date.fromisoformat(self.month + "-01")
-            end = (start + dt.timedelta(days=32)).replace(day=1)
-            query = query.where(Entry.date >= start, Entry.date < end)
+            start, end = month_range(self.month)
+            query = query.where(Entry.date >= start, Entry.date <= end)
         return query
 
 
