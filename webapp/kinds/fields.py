@@ -9,6 +9,7 @@ from typing import Any, Callable
 from flask_babel import lazy_gettext as _l
 
 from webapp.inputs import int_id, iso_date, storable
+from webapp.kinds import identities
 
 # Numbers that look like a Vietnamese phone (10 digits from 0) or an ID card (9 or 12 digits):
 # a free-text note must never carry what identifies a person (domain.md, Privacy).
@@ -99,8 +100,9 @@ class Field:
             raise FieldError(_l("Contains a character that cannot be stored."))
         if len(value) > self.max_length:
             raise FieldError(_l("At most %(n)s characters.", n=self.max_length))
-        if PERSONAL_NUMBER.search(value):
-            raise FieldError(_l("Remove the phone or ID number: no personal data may be stored."))
+        message = identities.problem(value)
+        if message:
+            raise FieldError(message)
         return value
 
     _parse_textarea = _parse_text

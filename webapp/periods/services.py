@@ -13,7 +13,7 @@ from webapp.auth.models import User, utcnow
 from webapp.entries.services import record
 from webapp.extensions import db
 from webapp.inputs import filter_day, int_id, iso_date
-from webapp.kinds.fields import PERSONAL_NUMBER
+from webapp.kinds import identities
 from webapp.periods.models import ClosedPeriod
 from webapp.units.models import Unit
 
@@ -65,9 +65,7 @@ def _reason_error(reason: str) -> str | None:
     """The problem with a close/reopen reason, if any (required; no personal numbers)."""
     if not reason:
         return _("Give the reason.")
-    if PERSONAL_NUMBER.search(reason):
-        return _("Remove the phone or ID number: no personal data may be stored.")
-    return None
+    return identities.problem(reason)
 
 
 def parse_close(form: Mapping[str, Any], communes: list[Unit]) -> CloseRequest:

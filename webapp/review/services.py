@@ -15,7 +15,7 @@ from webapp.entries.models import Entry
 from webapp.entries.services import locked_reason, next_change_seq, record
 from webapp.extensions import db
 from webapp.inputs import int_id, month_range, storable
-from webapp.kinds.fields import PERSONAL_NUMBER
+from webapp.kinds import identities
 from webapp.periods.services import closed_entry_condition
 from webapp.units.models import Unit
 
@@ -75,8 +75,8 @@ def check(user: User, entry: Entry, action: Any, comment: Any, revision: Any) ->
     if len(comment) > COMMENT_LIMIT:
         raise ReviewRefused(400, "invalid", _("The comment is too long."),
                             {"comment": _("At most %(n)s characters.", n=COMMENT_LIMIT)})
-    if PERSONAL_NUMBER.search(comment):
-        message = _("Remove the phone or ID number: no personal data may be stored.")
+    message = identities.problem(comment)
+    if message:
         raise ReviewRefused(400, "invalid", message, {"comment": message})
     return comment
 
