@@ -1,0 +1,164 @@
+"""The dashboard: totals of a chosen period from approved entries, targets, charts and what is pending."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from webapp.entries.models import Entry
+from webapp.extensions import db
+from webapp.kinds import get_kind
+from webapp.plan import periods
+from webapp.plan.targets import plan_for
+from webapp.reports.totals import builders
+from webapp.reports.dashboard import charts
+from webapp.reports.totals import labels, params
+from webapp.reports.totals.figures import figures_table
+from webapp.reports.totals.progress import evaluate
+from webapp.reports.totals.scope import ReportScope
+from webapp.reports.totals.tables import ReportContext, with_share
+from webapp.reports.totals import distinct_values
+
+@dataclass
+class Selection:
+    """The period and filters read from the URL (bad values are dropped with a message)."""
+
+    window: periods.PeriodWindow
+    year: int
+    filters: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def query_args(self, scope: ReportScope) -> dict[str, Any]:
+        """The URL arguments that name this selection (for export links)."""
+        args = {"from": self.window.start.isoformat(), "to": self.window.end.isoformat()}
+        if scope.commune is not None and len(scope.communes) > 1:
+            args["commune"] = scope.commune.id
+        return args
+
+
+def default_year(scope: ReportScope) -> int:
+    """The report year to open on: the current one if it has approved entries, else the recent year
+    with the most of them (a demo or an archive opens where its figures are)."""
+    owner = scope.period_owner_id
+    today = dt.date.today()
+    if owner is None:
+        return today.year
+    bounds = db.session.execute(sa.select(sa.func.min(Entry.date), sa.func.max(Entry.date)).where(
+        Entry.unit_id.in_(scope.unit_ids), Entry.status == "approved")).one()
+    current = periods.report_year_of(owner, today)
+    if bounds[0] is None:
+        return current
+    first, last = periods.report_year_of(owner, bounds[0]), periods.report_year_of(owner, bounds[1])
+    counts = {}
+    for year in range(max(first, last - 9), last + 1):
+        window = periods.annual_window(owner, year)
+        counts[year] = db.session.scalar(sa.select(sa.func.count(Entry.id)).where(
+            Entry.unit_id.in_(scope.unit_ids), Entry.status == "approved",
+            Entry.date >= window.start, Entry.date <= window.end))
+    if counts.get(current):
+        return current
+    return max(counts, key=lambda year: (counts[year], year))
+
+
+def read_selection(scope: ReportScope, args) -> Selection:
+    """Period (a ``period`` key, moved to ``year`` when given, or ``from``/``to``) and filters; the
+    default is the annual period of ``default_year``."""
+    errors: list[str] = []
+    owner = scope.period_owner_id
+    window = None
+    key = (args.get("period") or "").strip()
+    year = args.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    if key and key != "custom":
+        window = periods.resolve(owner, key) if owner else None
+        if window is None:
+            errors.append(_("Unknown period “%(key)s”.", key=key[:40]))
+        elif year and year != window.year:
+            window = periods.resolve(owner, window.key.replace(f"-{window.year}", f"-{year}", 1)) or window
+    else:
+        try:
+            bounds = params.parse_window(args, required=False)
+            if bounds:
+                window = periods.match_window(owner, *bounds)
+        except params.ParamError as exc:
+            errors.append(exc.message)
+    if window is None:
+        year = year or default_year(scope)
+        window = periods.annual_window(owner, year) if owner else periods.custom_window(
+            dt.date(year, 1, 1), dt.date(year, 12, 31))
+    filters: dict[str, Any] = {}
+    for name, reader in (("kind", params.parse_kind), ("unit", lambda a: params.parse_int(a, "unit")),
+                         ("village", lambda a: params.parse_int(a, "village"))):
+        try:
+            value = reader(args)
+        except params.ParamError as exc:
+            errors.append(exc.message)
+            continue
+        if value:
+            filters[{"unit": "unit_id", "village": "village_id"}.get(name, name)] = value
+    if args.get("campaign"):
+        filters["campaign"] = args.get("campaign")[:64]
+    return Selection(window=window, year=window.year, filters=filters, errors=errors)
+
+
+def _pending(ctx: ReportContext) -> dict[str, Any]:
+    """Entries of the period not yet approved (waiting for review, or returned), by kind."""
+    waiting = ctx.totals(group_by=("kind",), statuses=("submitted",))
+    returned = ctx.totals(group_by=("kind",), statuses=("returned",))
+    rows = []
+    for code in sorted(set(waiting.by("kind")) | set(returned.by("kind"))):
+        kind = get_kind(code)
+        rows.append({"label": str(kind.label) if kind else code,
+                     "submitted": waiting.by("kind").get(code, {}).get("entries", 0),
+                     "returned": returned.by("kind").get(code, {}).get("entries", 0)})
+    return {"rows": rows, "submitted": waiting.totals["entries"], "returned": returned.totals["entries"]}
+
+
+def build(scope: ReportScope, selection: Selection) -> dict[str, Any]:
+    """Everything the dashboard shows."""
+    ctx = ReportContext(scope=scope, window=selection.window, filters=selection.filters)
+    totals = with_share(ctx.totals().totals)
+    by_kind = builders.summary_table(ctx)
+    by_month = builders.dimension_table(ctx, "month")
+    by_village = builders.dimension_table(ctx, "village")
+    tables = [by_kind, builders.dimension_table(ctx, "unit"), by_village, by_month,
+              builders.dimension_table(ctx, "campaign")]
+    if len(scope.selected_communes) > 1:
+        tables.insert(1, builders.dimension_table(ctx, "commune"))
+    owner = scope.owner
+    plan = plan_for(owner.id, selection.window.year) if owner is not None else None
+    results = evaluate(ctx, plan, selection.window)
+    active = distinct_values(ctx.unit_ids, ctx.query(statuses=("submitted", "approved", "returned")), "unit")
+    idle = [unit for unit in scope.units() if unit.id not in active]
+    reached = sum(1 for row in by_village.rows if row["entries"])
+    sensitive_tables = [builders.kind_table(ctx, kind) for kind in _sensitive_kinds()]
+    extra = [figures_table(ctx, selection.window.year)] if selection.window.is_annual and scope.whole else []
+    month_chart = charts.stacked_columns(
+        _("Participants by month"),
+        [(row["label"], row["participants_male"], row["participants_female"]) for row in by_month.rows],
+        (_("Men"), _("Women")))
+    kind_chart = charts.horizontal_bars(
+        _("Activities by kind"), sorted(((row["label"], row["entries"]) for row in by_kind.rows if row["entries"]),
+                                        key=lambda item: -item[1]))
+    village_chart = charts.horizontal_bars(
+        _("Activities by village"), [(row["label"], row["entries"]) for row in by_village.rows])
+    return {"ctx": ctx, "totals": totals, "tables": tables, "by_kind": by_kind, "by_month": by_month,
+            "by_village": by_village, "results": results, "idle": idle, "pending": _pending(ctx),
+            "villages_reached": reached, "villages_total": len(by_village.rows), "plan": plan,
+            "charts": {"month": month_chart, "kind": kind_chart, "village": village_chart},
+            "sensitive_tables": sensitive_tables, "extra_tables": extra,
+            "campaigns": labels.campaign_names(ctx.commune_ids),
+            "windows": periods.windows_for_year(scope.period_owner_id, selection.year)
+            if scope.period_owner_id else []}
+
+
+def _sensitive_kinds():
+    """Kinds with a column that counts victims (their table is shown with suppression)."""
+    from webapp.kinds import all_kinds
+    from webapp.reports.totals.privacy import sensitive_columns
+
+    columns = sensitive_columns()
+    return [kind for kind in all_kinds() if any(f"{kind.code}.{f.name}" in columns for f in kind.report_columns)]
