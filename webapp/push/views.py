@@ -11,7 +11,7 @@ from webapp.api import tokens
 from webapp.auth.api_auth import bearer_secret
 from webapp.errors import json_error
 from webapp.extensions import db
-from webapp.inputs import storable
+from webapp.inputs import int_id, storable
 from webapp.push import cli, outbox, services  # noqa: F401  (outbox connects the event receivers)
 from webapp.push import openapi as _openapi  # noqa: F401  (describes the endpoints)
 from webapp.push.vapid import vapid_keys
@@ -85,7 +85,7 @@ def notifications():
 def mark_read():
     """Mark one notification (``id``) or all of them read."""
     raw = request.form.get("id", "")
-    services.mark_read(current_user, int(raw) if raw.isdigit() else None)
+    services.mark_read(current_user, int_id(raw))
     db.session.commit()
     return redirect(url_for("push.notifications"))
 

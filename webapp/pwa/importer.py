@@ -25,6 +25,7 @@ from webapp.auth.models import User
 from webapp.entries.models import AuditEvent, Entry
 from webapp.entries.services import parse_uuid
 from webapp.extensions import db
+from webapp.inputs import int_id
 from webapp.units.models import Unit
 
 FORMAT = "binhdang-outbox"
@@ -109,8 +110,8 @@ def _outside_importer(officer: User, record: Any) -> dict | None:
         units.append(entry.unit)
     data = record.get("data") if isinstance(record.get("data"), dict) else {}
     raw = data.get("unit_id")
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 19:
-        raw = int(raw)
+    if isinstance(raw, str) and int_id(raw) is not None:
+        raw = int_id(raw)
     if isinstance(raw, int) and not isinstance(raw, bool):
         units.append(db.session.get(Unit, raw) if abs(raw) < 2**62 else None)
     if all(unit is not None and permissions.unit_in_scope(officer, unit, roles=("officer", "admin"))
