@@ -12,7 +12,7 @@ from webapp.auth.api_auth import bearer_secret
 from webapp.errors import json_error
 from webapp.extensions import db
 from webapp.inputs import int_id, storable
-from webapp.push import cli, outbox, services  # noqa: F401  (outbox connects the event receivers)
+from webapp.push import cli, guard, outbox, services  # noqa: F401  (outbox connects the event receivers)
 from webapp.push import openapi as _openapi  # noqa: F401  (describes the endpoints)
 from webapp.push.vapid import vapid_keys
 
@@ -32,6 +32,7 @@ DEFAULTS = {
     "PUSH_REMINDER_DAYS_BEFORE": 7,
     "PUSH_SUBSCRIPTION_IDLE_DAYS": 60,
     "PUSH_ALLOW_LOCAL_ENDPOINTS": False,
+    "PUSH_ALLOWED_HOSTS": list(guard.DEFAULT_ALLOWED_HOSTS),
     "PUSH_SERVICE_WORKER_URL": "/sw.js",
 }
 
