@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from webapp import events
 from webapp.auth import permissions
 from webapp.auth.models import User, utcnow
-from webapp.entries.models import Entry
+from webapp.entries.models import AuditEvent, Entry
 from webapp.entries.services import locked_reason, next_change_seq, record
 from webapp.extensions import db
 from webapp.inputs import int_id, month_range, storable
@@ -40,6 +40,13 @@ def may_review(user: User, entry: Entry) -> bool:
     return entry.author_id != user.id and permissions.unit_in_scope(user, entry.unit, permissions.REVIEW_ROLES)
 
 
+def changed_by(user: User, entry: Entry) -> bool:
+    """Whether ``user`` wrote any revision of ``entry`` (created, edited or resubmitted it)."""
+    return db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.entry_id == entry.id, AuditEvent.user_id == user.id,
+        AuditEvent.action.in_(("create", "edit", "resubmit")))) > 0
+
+
 def check(user: User, entry: Entry, action: Any, comment: Any, revision: Any) -> str:
     """Every rule of a review, in order; returns the cleaned comment or raises ``ReviewRefused``."""
     if entry.author_id == user.id:
@@ -49,6 +56,9 @@ def check(user: User, entry: Entry, action: Any, comment: Any, revision: Any) ->
     if action not in ACTIONS:
         raise ReviewRefused(400, "invalid", _("Choose approve or return."),
                             {"action": _("Choose approve or return.")})
+    if action == "approve" and changed_by(user, entry):
+        raise ReviewRefused(403, "changed_entry", _("You changed this entry, so someone else must approve it "
+                                                    "(you may still return it)."))
     if comment is None:
         comment = ""
     if not isinstance(comment, str):

@@ -36,7 +36,8 @@ def _register_api(state) -> None:
     @state.app.context_processor
     def review_helpers() -> dict:
         """``may_review(user, entry)`` and ``review_locked_reason(entry)`` for the entry page."""
-        return {"may_review": services.may_review, "review_locked_reason": entry_services.locked_reason}
+        return {"may_review": services.may_review, "review_locked_reason": entry_services.locked_reason,
+                "changed_by": services.changed_by}
 
 
 def _safe_next(target: str | None) -> str:
