@@ -5,6 +5,7 @@ from tests import conftest
 from tests.conftest import DEMO_PASSWORD
 from tests.security.pages import ROLES, inline_code, page_urls
 from webapp import create_app
+from webapp.extensions import db
 from webapp.security.headers import DEFAULT_CSP
 
 REQUIRED = {
@@ -97,8 +98,12 @@ def test_over_plain_http_cookies_are_not_marked_secure(client, commune):
 
 @pytest.fixture
 def proxied_app(database_url):
-    """The app behind one trusted reverse proxy (PROXY_COUNT=1)."""
-    return create_app(conftest.test_settings(database_url, PROXY_COUNT=1))
+    """The app behind one trusted reverse proxy (PROXY_COUNT=1); its connections closed afterwards."""
+    application = create_app(conftest.test_settings(database_url, PROXY_COUNT=1))
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_behind_a_trusted_proxy_https_is_recognised(proxied_app, commune):
