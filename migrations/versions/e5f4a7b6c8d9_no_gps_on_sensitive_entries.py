@@ -1,13 +1,13 @@
 """Entries of sensitive kinds (support of victims) keep no GPS position: clear what older versions stored.
 
 Revision ID: e5f4a7b6c8d9
-Revises: d4e3f6a5b7c8
+Revises: e7a1b2c3d4f5
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "e5f4a7b6c8d9"
-down_revision = "d4e3f6a5b7c8"
+down_revision = "e7a1b2c3d4f5"
 branch_labels = None
 depends_on = None
 
