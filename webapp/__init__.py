@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_security(app)
     return app
 
 
@@ -89,6 +90,14 @@ def register_errorhandlers(app: Flask) -> None:
     from webapp.errors import init_app as init_errors
 
     init_errors(app)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers, Secure cookies over HTTPS, the trusted proxies, owner-only files (last, so
+    its middleware wraps everything else)."""
+    from webapp.security import init_app as init_security
+
+    init_security(app)
 
 
 def register_commands(app: Flask) -> None:

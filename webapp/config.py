@@ -69,6 +69,11 @@ def load_config(app) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+        PROXY_COUNT=int(os.environ.get("PROXY_COUNT", "0")),
+        HSTS_SECONDS=int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600))),
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",

@@ -35,7 +35,7 @@ async function save(section, subscription) {
   if (response.status !== 201) throw new Error(`HTTP ${response.status}`);
 }
 
-/** Show or hide a button (the inline style beats the .btn class's display). */
+/** Show or hide a button (the hidden attribute, which app.css makes beat the .btn class's display). */
 function toggle(element, visible) {
   element.hidden = !visible;
   element.style.display = visible ? "" : "none";

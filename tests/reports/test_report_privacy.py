@@ -54,26 +54,33 @@ def test_no_sum_is_left_with_exactly_one_hidden_cell(first, second):
         assert len([cell for cell in cells if cell in hidden]) != 1
 
 
-def test_api_columns_hide_small_counts_and_a_second_cell(app, client, auth, victims):
-    """The totals API: "<5" for the 3 and for the smallest other unit; the total stays."""
+def test_api_refuses_support_by_unit_and_publishes_the_commune_year(app, client, auth, victims):
+    """The totals API: support by unit is refused with a message; the commune's whole year (53
+    women helped) comes in the "sensitive" part; the general totals leave support out."""
     auth.login("tonghop")
-    body = client.get("/api/v1/reports/totals", query_string={
-        **YEAR_2023, "group_by": "unit", "kind": "support", "columns": "support.recipients_female"}).get_json()
-    values = [row["support.recipients_female"] for row in body["rows"]]
-    assert sorted(map(str, values)) == ["30", "<5", "<5"]
-    assert body["totals"]["support.recipients_female"] == 53
-    assert body["rows"][0]["participants_female"] in (3, 20, 30)  # participants are not victims counts
+    refused = client.get("/api/v1/reports/totals", query_string={
+        **YEAR_2023, "group_by": "unit", "kind": "support", "columns": "support.recipients_female"})
+    assert refused.status_code == 400
+    assert "nạn nhân" in refused.get_json()["error"]["message"]
+    body = client.get("/api/v1/reports/totals", query_string={**YEAR_2023, "group_by": "unit"}).get_json()
+    assert body["totals"]["entries"] == 0 and body["totals"]["participants_female"] == 0
+    [support_part] = body["sensitive"]
+    assert support_part["published"] is True
+    [row] = support_part["rows"]
+    # 3 activities is a small count; 0 men is too, so one more of men + women = total is hidden
+    assert (row["support.recipients_female"], row["entries"], row["participants_total"]) == (53, "<5", 53)
+    assert (row["participants_male"], row["participants_female"]) == ("<5", "<5")
 
 
-def test_api_total_below_5_is_hidden(app, client, auth, commune):
-    """A single small group: its cell and the total are both "<5"."""
+def test_api_small_commune_year_is_hidden(app, client, auth, commune):
+    """A year with 2 women helped: "<5" in the commune's cell, and men + women = total stays safe."""
     with app.app_context():
         support(BRANCH_A, VILLAGE_A, 2)
     auth.login("tonghop")
-    body = client.get("/api/v1/reports/totals", query_string={
-        **YEAR_2023, "group_by": "unit", "columns": "support.recipients_female"}).get_json()
-    assert body["totals"]["support.recipients_female"] == "<5"
-    assert all(row["support.recipients_female"] == "<5" for row in body["rows"])
+    body = client.get("/api/v1/reports/totals", query_string=YEAR_2023).get_json()
+    [row] = body["sensitive"][0]["rows"]
+    assert row["support.recipients_female"] == "<5" and row["participants_female"] == "<5"
+    assert row["entries"] == "<5"
 
 
 def _support_rows(rows):
@@ -84,37 +91,41 @@ def _support_rows(rows):
     return {str(row[0]): row[position] for row in rows[1:] if row and row[0]}
 
 
-def test_docx_and_xlsx_print_the_same_hidden_cells(app, client, auth, victims):
-    """The support table of both files: "<5" for two branches, 30 and the total 53 shown."""
+def test_docx_and_xlsx_print_the_commune_year_only(app, client, auth, victims):
+    """The support table of both files: one row for the commune's year (53), no unit rows."""
     auth.login("tonghop")
     docx = docx_tables(client.get("/reports/export.docx", query_string=YEAR_2023).data)
-    table = _support_rows(docx["Hỗ trợ"])
-    assert table["Chi hội Phụ nữ thôn Thanh Xá"] == "<5"
-    assert table["Chi hội Phụ nữ thôn Lê Xá"] == "<5"
-    assert table["Chi hội Phụ nữ thôn Bình Lao"] == "30"
-    assert table["Tổng số"] == "53"
+    assert _support_rows(docx["Hỗ trợ: cả năm báo cáo 2023"]) == {"Xã Thanh Xá": "53"}
     sheets = xlsx_sheets(client.get("/reports/export.xlsx", query_string=YEAR_2023).data)
-    assert _support_rows(sheets["Hỗ trợ"]) == {"Chi hội Phụ nữ thôn Bình Lao": 30,
-                                               "Chi hội Phụ nữ thôn Lê Xá": "<5",
-                                               "Chi hội Phụ nữ thôn Thanh Xá": "<5", "Tổng số": 53}
+    [title] = [name for name in sheets if name.startswith("Hỗ trợ")]
+    assert _support_rows(sheets[title])["Xã Thanh Xá"] == 53
+    assert "Chi hội Phụ nữ thôn Thanh Xá" not in _support_rows(sheets[title])
 
 
-def test_entry_lists_hide_what_a_published_group_total_would_reveal(app, client, auth, commune):
-    """Branch A: entries of 3 and 10 women; its group cell 13 is published, so the 10 is hidden too."""
+def test_half_year_exports_withhold_support_with_a_message(app, client, auth, victims):
+    """For the half-year (not the whole year) the DOCX says why support figures are not given."""
+    auth.login("tonghop")
+    data = client.get("/reports/export.docx", query_string={"from": "2022-12-15", "to": "2023-06-14"}).data
+    from tests.reports.helpers import docx_blocks
+
+    _document, blocks = docx_blocks(data)
+    text = " ".join(block.text for kind, block in blocks if kind == "p")
+    assert "chỉ được công bố cho cả năm báo cáo" in text
+    assert "Hỗ trợ: cả năm báo cáo" not in docx_tables(data)
+
+
+def test_entry_lists_leave_support_entries_out(app, client, auth, commune):
+    """The CSV and the XLSX list of entries hold no entry of a sensitive kind."""
     with app.app_context():
         support(BRANCH_A, VILLAGE_A, 3)
-        support(BRANCH_A, VILLAGE_A, 10)
         support(BRANCH_B, VILLAGE_B, 40)
-        support(BRANCH_C, VILLAGE_C, 2, status="submitted")
+        add_entry()
     auth.login("tonghop")
     text = client.get("/reports/export.csv", query_string=YEAR_2023).data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    cells = sorted(row["support.recipients_female"] for row in rows if row["kind"] == "support")
-    assert cells == ["40", "<5", "<5", "<5"]
+    assert [row["kind"] for row in rows] == ["outreach"]
     sheets = xlsx_sheets(client.get("/reports/export.xlsx", query_string=YEAR_2023).data)
-    entries = sheets["Hoạt động"]
-    position = [str(c) for c in entries[0]].index("Hỗ trợ: Người được hỗ trợ: nữ")
-    assert sorted(str(row[position]) for row in entries[1:] if row[1] == "support") == ["40", "<5", "<5", "<5"]
+    assert [row[1] for row in sheets["Hoạt động"][1:]] == ["outreach"]
 
 
 def test_yearly_violence_counts_below_5_read_lt5(app, client, auth, commune):
@@ -137,10 +148,8 @@ def test_yearly_violence_counts_below_5_read_lt5(app, client, auth, commune):
     assert '<td class="num hidden-cell">&lt;5</td>' in page
 
 
-def test_dashboard_shows_the_support_table_suppressed(client, auth, victims):
-    """The dashboard's support table: two "<5", the 30 and the total."""
+def test_dashboard_shows_the_commune_year_of_support(client, auth, victims):
+    """The dashboard's support table: the commune's year, 53 women helped."""
     auth.login("tonghop")
     page = client.get("/reports/", query_string=YEAR_2023).get_data(as_text=True)
-    assert _support_rows(html_table(page, "kind-support")) == {
-        "Chi hội Phụ nữ thôn Bình Lao": "30", "Chi hội Phụ nữ thôn Lê Xá": "<5",
-        "Chi hội Phụ nữ thôn Thanh Xá": "<5", "Tổng số": "53"}
+    assert _support_rows(html_table(page, "sensitive-support")) == {"Xã Thanh Xá": "53"}

@@ -18,7 +18,7 @@ from webapp.auth.models import User, utcnow
 from webapp.entries.models import AuditEvent, ChangeCounter, Entry
 from webapp.extensions import db
 from webapp.inputs import int_id, month_range
-from webapp.kinds import Kind, ValidationContext
+from webapp.kinds import Kind, ValidationContext, sensitive_kind_codes
 from webapp.kinds.fields import ClosedRange
 from webapp.periods.models import ClosedPeriod
 from webapp.plan.models import Campaign, Topic
@@ -161,8 +161,15 @@ def update_entry(user: User, entry: Entry, clean: dict, device: str = "") -> boo
 
 
 def visible_entries(user: User) -> sa.Select:
-    """A query of every entry ``user`` may see (the unit tree decides)."""
-    return sa.select(Entry).where(Entry.unit_id.in_(permissions.visible_unit_ids(user)))
+    """A query of every entry ``user`` may see: the unit tree decides, and an entry of a sensitive
+    kind (support of victims) is seen only by its author and whoever reviews its unit (supervisors
+    above it, the commune officer, an admin) — never by a province role or a colleague."""
+    query = sa.select(Entry).where(Entry.unit_id.in_(permissions.visible_unit_ids(user)))
+    sensitive = sensitive_kind_codes()
+    if sensitive:
+        query = query.where(sa.or_(Entry.kind.notin_(sensitive), Entry.author_id == user.id,
+                                   Entry.unit_id.in_(permissions.reviewable_unit_ids(user))))
+    return query
 
 
 def locked_reason(entry: Entry) -> str | None:

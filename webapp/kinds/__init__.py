@@ -10,7 +10,8 @@ from webapp.kinds.fields import Field, FieldError, ValidationContext
 
 _SUPPORT_MODULES = {"base", "fields", "identities"}
 
-__all__ = ["COMMON_FIELDS", "Field", "FieldError", "Kind", "ValidationContext", "all_kinds", "get_kind"]
+__all__ = ["COMMON_FIELDS", "Field", "FieldError", "Kind", "ValidationContext", "all_kinds", "get_kind",
+           "sensitive_kind_codes"]
 
 
 @lru_cache(maxsize=1)
@@ -37,3 +38,8 @@ def all_kinds() -> list[Kind]:
 def get_kind(code: str) -> Kind | None:
     """The kind with this code, or None."""
     return _registry().get(code)
+
+
+def sensitive_kind_codes() -> tuple[str, ...]:
+    """Codes of the kinds with a sensitive field (today: support)."""
+    return tuple(kind.code for kind in all_kinds() if kind.sensitive)

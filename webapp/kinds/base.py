@@ -89,6 +89,11 @@ class Kind:
         return frozenset(f.name for f in self.all_fields)
 
     @property
+    def sensitive(self) -> bool:
+        """Whether any field counts victims or people supported (see ``Field.sensitive``)."""
+        return any(f.sensitive for f in self.fields)
+
+    @property
     def report_columns(self) -> tuple[Field, ...]:
         """This kind's numeric fields summed in reports (beside entries, participants and cost)."""
         return tuple(f for f in self.fields if f.report)
@@ -117,6 +122,10 @@ class Kind:
             errors["date"] = closed
         for check in self.checks:
             check(clean, errors)
+        if self.sensitive:  # where someone was supported is not stored: the place could identify them
+            clean["latitude"] = clean["longitude"] = None
+            errors.pop("latitude", None)
+            errors.pop("longitude", None)
         return clean, errors
 
     def schema(self) -> dict:

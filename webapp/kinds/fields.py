@@ -76,6 +76,10 @@ class Field:
     source: str | None = None  # dynamic choices: units, villages, topics, campaigns
     help: Any = None
     report: bool = False  # summed in the report's columns for its kind
+    # Counts victims of violence or the people supported: the whole kind becomes sensitive (its
+    # entries are seen by their author, the unit's reviewers and the commune officer only, carry no
+    # GPS, and its figures are published for whole report periods of a commune or more only).
+    sensitive: bool = False
     check: Callable[[Any, ValidationContext], None] | None = None
 
     # ---- parsing and validation -------------------------------------------------------------

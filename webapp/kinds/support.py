@@ -10,9 +10,10 @@ KIND = Kind(
     description=_l("Support given, as counts only: never names or addresses."),
     position=100,
     fields=(
-        Field("recipients_male", _l("Recipients: men"), "int", maximum=100_000, report=True),
-        Field("recipients_female", _l("Recipients: women"), "int", maximum=100_000, report=True),
-        Field("recipients_children", _l("Recipients: children"), "int", maximum=100_000, report=True),
+        Field("recipients_male", _l("Recipients: men"), "int", maximum=100_000, report=True, sensitive=True),
+        Field("recipients_female", _l("Recipients: women"), "int", maximum=100_000, report=True, sensitive=True),
+        Field("recipients_children", _l("Recipients: children"), "int", maximum=100_000, report=True,
+              sensitive=True),
         Field("value_vnd", _l("Value (VND)"), "money", report=True),
     ),
 )

@@ -8,7 +8,8 @@ from flask_login import current_user
 from webapp.errors import json_error
 from webapp.extensions import db
 from webapp.reports.exports import jobs
-from webapp.reports.totals import labels, params, privacy
+from webapp.plan import periods
+from webapp.reports.totals import labels, params, privacy, sensitive
 from webapp.reports import openapi  # noqa: F401  (describes these endpoints in /api/v1/openapi.json)
 from webapp.reports import totals as totals_service
 from webapp.reports.models import ExportJob
@@ -42,8 +43,11 @@ def totals():
     result = totals_service.run(scope.unit_ids, query)
     privacy.suppress_rows(result.rows, result.totals, params.sensitive_requested(query))
     commune_ids = [commune.id for commune in scope.selected_communes]
+    window = periods.match_window(scope.period_owner_id, query.start, query.end)
+    filters = {"unit_id": query.unit_id, "village_id": query.village_id, "campaign": query.campaign}
     return {"rows": result.rows, "totals": result.totals,
-            "labels": _labels(result.rows, query.group_by, commune_ids)}
+            "labels": _labels(result.rows, query.group_by, commune_ids),
+            "sensitive": [found.as_json() for found in sensitive.all_figures(scope, window, filters)]}
 
 
 @api_bp.get("/exports/<job_id>")

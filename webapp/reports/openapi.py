@@ -35,6 +35,19 @@ add_schema("Totals", {
                    "additionalProperties": _COLUMN_VALUE},
         "labels": {"type": "object", "description": "Names of the group values, by group key then value",
                    "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}},
+        "sensitive": {
+            "type": "array",
+            "description": "Figures of sensitive kinds (support of victims), left out of rows and totals: per "
+                           "commune over its whole reporting year, published only when the window is the annual "
+                           "report period of a whole commune or province (else `message` says why); `<5` for "
+                           "small cells and for the cells that would reveal them",
+            "items": {"type": "object", "required": ["kind", "year", "published", "rows"], "properties": {
+                "kind": {"type": "string"}, "year": {"type": "integer"}, "published": {"type": "boolean"},
+                "message": {"type": "string", "nullable": True},
+                "rows": {"type": "array", "items": {"type": "object", "properties": {"commune": {"type": "integer"}},
+                                                    "additionalProperties": _COLUMN_VALUE}},
+                "totals": {"type": "object", "nullable": True, "additionalProperties": _COLUMN_VALUE}}},
+        },
     },
 })
 add_schema("ExportJob", {

@@ -16,7 +16,7 @@ from webapp.plan import periods
 from webapp.plan.targets import plan_for
 from webapp.reports.totals import builders
 from webapp.reports.dashboard import charts
-from webapp.reports.totals import labels, params
+from webapp.reports.totals import labels, params, sensitive
 from webapp.reports.totals.figures import figures_table
 from webapp.reports.totals.progress import evaluate
 from webapp.reports.totals.scope import ReportScope
@@ -136,7 +136,8 @@ def build(scope: ReportScope, selection: Selection) -> dict[str, Any]:
     active = distinct_values(ctx.unit_ids, ctx.query(statuses=("submitted", "approved", "returned")), "unit")
     idle = [unit for unit in scope.units() if unit.id not in active]
     reached = sum(1 for row in by_village.rows if row["entries"])
-    sensitive_tables = [builders.kind_table(ctx, kind) for kind in _sensitive_kinds()]
+    sensitive_tables = [found.table() for found in sensitive.all_figures(scope, selection.window, selection.filters)
+                        if selection.filters.get("kind") in (None, found.kind.code)]
     extra = [figures_table(ctx, selection.window.year)] if selection.window.is_annual and scope.whole else []
     month_chart = charts.stacked_columns(
         _("Participants by month"),
@@ -156,11 +157,3 @@ def build(scope: ReportScope, selection: Selection) -> dict[str, Any]:
             "windows": periods.windows_for_year(scope.period_owner_id, selection.year)
             if scope.period_owner_id else []}
 
-
-def _sensitive_kinds():
-    """Kinds with a column that counts victims (their table is shown with suppression)."""
-    from webapp.kinds import all_kinds
-    from webapp.reports.totals.privacy import sensitive_columns
-
-    columns = sensitive_columns()
-    return [kind for kind in all_kinds() if any(f"{kind.code}.{f.name}" in columns for f in kind.report_columns)]

@@ -15,8 +15,6 @@ from webapp.auth.models import User
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import all_kinds
-from webapp.reports.totals import privacy
-from webapp.reports.totals.builders import hidden_entry_cells
 from webapp.reports.totals.tables import ReportContext
 from webapp.reports.totals import entry_conditions
 from webapp.units.models import Unit, Village
@@ -73,8 +71,6 @@ def _plain(value: Any) -> Any:
 def entry_rows(ctx: ReportContext, statuses: tuple[str, ...] | None = None) -> Iterator[list[Any]]:
     """Every entry of the context's window (all statuses unless given), in date order, as cell lists."""
     columns = entry_columns()
-    hidden = hidden_entry_cells(ctx)
-    mark = str(privacy.marker())
     query = ctx.query(statuses=statuses or ("submitted", "approved", "returned"))
     fields = [Entry.id, Entry.uuid, Entry.kind, Entry.status, Entry.unit_id, Entry.village_id, Entry.date,
               Entry.end_date, Entry.topics, Entry.campaign, Entry.target_group, Entry.participants_male,
@@ -93,5 +89,5 @@ def entry_rows(ctx: ReportContext, statuses: tuple[str, ...] | None = None) -> I
         values["participants_total"] = entry.participants_male + entry.participants_female
         for name, value in (entry.details or {}).items():
             key = f"{entry.kind}.{name}"
-            values[key] = mark if entry.id in hidden.get(key, ()) else value
+            values[key] = value
         yield [_plain(values.get(column.name)) for column in columns]

@@ -15,7 +15,7 @@ from webapp.kinds import all_kinds
 from webapp.plan.periods import PeriodWindow
 from webapp.plan.targets import plan_for
 from webapp.reports import services
-from webapp.reports.totals import builders
+from webapp.reports.totals import builders, sensitive
 from webapp.reports.exports import narrative
 from webapp.reports.totals.figures import figures_table
 from webapp.reports.models import ReportSettings
@@ -186,7 +186,11 @@ def _results(ctx: ReportContext, part: Part, tables: list[Table], results: list[
             blocks.append(("", builders.funding_table(ctx)))
         else:
             for kind_code in kind_codes:
-                if kind_code in kinds:
+                if kind_code in kinds and kinds[kind_code].sensitive:
+                    found = sensitive.figures(ctx.scope, ctx.window, ctx.filters, kinds[kind_code])
+                    table = found.table()
+                    blocks.append(("", table) if found.published else (f"{table.title}: {table.note}", None))
+                elif kind_code in kinds:
                     table = builders.kind_table(ctx, kinds[kind_code])
                     blocks.append((narrative.kind_sentence(table, str(kinds[kind_code].label)), table))
         if not blocks:

@@ -20,6 +20,7 @@ from webapp.reports.exports.entry_rows import entry_columns, entry_rows
 from webapp.reports.totals.privacy import Hidden
 from webapp.reports.exports.report import Report
 from webapp.reports.totals.tables import Table
+from webapp.security.formulas import xlsx_text, xlsx_value
 
 FORMATS = {"int": "#,##0", "money": "#,##0", "percent": "0.0%", "ratio": "0.0", "number": "#,##0.##",
            "decimal": "0.000000", "date": "yyyy-mm-dd"}
@@ -45,7 +46,7 @@ def _cell(sheet, value, ctype: str, bold: bool = False) -> WriteOnlyCell:
         value = str(value)
     elif ctype == "percent" and isinstance(value, (int, float)):
         value = value / 100.0
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = xlsx_text(WriteOnlyCell(sheet, value=value))
     cell.font = BOLD if bold else PLAIN
     if ctype in FORMATS and not isinstance(value, str):
         cell.number_format = FORMATS[ctype]
@@ -79,7 +80,9 @@ def _write_entries(workbook: Workbook, report: Report, used: set[str]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = 14
     sheet.append([_cell(sheet, column.label, "text", bold=True) for column in columns])
     for values in entry_rows(report.context):
-        sheet.append(values)  # plain values: a styled cell each would make a year's sheet minutes slower
+        # plain values (a styled cell each would make a year's sheet minutes slower); text that
+        # would run as a formula becomes a string cell
+        sheet.append([xlsx_value(sheet, value) for value in values])
 
 
 def build_xlsx(report: Report, progress: Callable[[int], None] | None = None) -> bytes:

@@ -71,15 +71,6 @@ def _suppress(ctx: ReportContext, table: Table, group_key: str, column: str) -> 
     ctx.hidden_entries.setdefault(column, set()).update(hidden_entries)
 
 
-def hidden_entry_cells(ctx: ReportContext) -> dict[str, set[int]]:
-    """Entry cells to print as "<5" in entry lists (CSV, XLSX): suppression of the kinds' tables."""
-    sensitive = privacy.sensitive_columns()
-    for kind in all_kinds():
-        if any(f"{kind.code}.{f.name}" in sensitive for f in kind.report_columns):
-            kind_table(ctx, kind)
-    return ctx.hidden_entries
-
-
 def summary_table(ctx: ReportContext, start: dt.date | None = None, end: dt.date | None = None,
                   code: str = "summary", title: str | None = None, only_active: bool = False) -> Table:
     """Activities, participants men / women / total, women's share and cost by kind."""
@@ -87,6 +78,8 @@ def summary_table(ctx: ReportContext, start: dt.date | None = None, end: dt.date
     by_kind = result.by("kind")
     rows = []
     for kind in all_kinds():
+        if kind.sensitive:  # not in these totals: its own table (totals.sensitive) publishes it
+            continue
         counts = by_kind.get(kind.code)
         if counts is None and only_active:
             continue

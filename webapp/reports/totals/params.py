@@ -6,7 +6,7 @@ import datetime as dt
 from flask_babel import gettext as _
 
 from webapp.inputs import EARLIEST_FILTER_DAY, LATEST_FILTER_DAY, int_id, iso_date
-from webapp.kinds import get_kind
+from webapp.kinds import get_kind, sensitive_kind_codes
 from webapp.reports.totals import privacy
 from webapp.reports.totals.queries import PUBLIC_GROUP_KEYS, STATUSES, TotalsQuery
 
@@ -146,13 +146,27 @@ def parse_totals(args) -> TotalsQuery:
                                      name=name[:40], allowed=", ".join(TOTALS_PARAMS)))
     start, end = parse_window(args)
     campaign = single(args, "campaign")
-    return TotalsQuery(start=start, end=end, group_by=parse_group_by(args), statuses=parse_statuses(args),
+    query = TotalsQuery(start=start, end=end, group_by=parse_group_by(args), statuses=parse_statuses(args),
                        kind=parse_kind(args), unit_id=parse_int(args, "unit"), village_id=parse_int(args, "village"),
                        campaign=campaign.strip() if campaign and campaign.strip() else None,
                        commune_id=parse_int(args, "commune"), columns=parse_columns(args))
+    refuse_sensitive(query)
+    return query
 
 
 def sensitive_requested(query: TotalsQuery) -> list[str]:
     """The requested columns that count victims (suppressed in the answer)."""
     sensitive = privacy.sensitive_columns()
     return [column for column in query.columns if column in sensitive]
+
+
+def refuse_sensitive(query: TotalsQuery) -> None:
+    """A sensitive kind is never totalled by arbitrary filters: its figures come in ``sensitive``."""
+    codes = sensitive_kind_codes()
+    asked = [query.kind] if query.kind in codes else []
+    asked += [column for column in query.columns if column.partition(".")[0] in codes]
+    if asked:
+        raise ParamError("kind" if query.kind in codes else "columns", _(
+            "Figures of “%(name)s” count victims of violence: they are not totalled by arbitrary dates, "
+            "units, villages or months. Ask for the whole reporting year of a commune: they are in the "
+            "“sensitive” part of the answer.", name=asked[0]))

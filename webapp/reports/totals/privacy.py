@@ -45,8 +45,12 @@ def derived_marker() -> Hidden:
 
 
 def sensitive_columns() -> frozenset[str]:
-    """Report columns (``kind.field``) that count victims of violence."""
-    return frozenset(current_app.config.get("REPORT_SENSITIVE_COLUMNS", DEFAULT_SENSITIVE_COLUMNS))
+    """Report columns (``kind.field``) that count victims of violence: the fields a kind declares
+    sensitive, plus any the configuration adds (``REPORT_SENSITIVE_COLUMNS``)."""
+    from webapp.kinds import all_kinds
+
+    declared = {f"{kind.code}.{f.name}" for kind in all_kinds() for f in kind.fields if f.sensitive}
+    return frozenset(declared | set(current_app.config.get("REPORT_SENSITIVE_COLUMNS", DEFAULT_SENSITIVE_COLUMNS)))
 
 
 def suppress(values: dict[Hashable, int], primary: Iterable[Hashable],

@@ -11,11 +11,15 @@ from flask_babel import gettext as _
 from webapp.plan import indicators, periods
 from webapp.plan import targets as target_meta
 from webapp.plan.models import PlanTarget, PlanYear
-from webapp.reports.totals import privacy
+from webapp.reports.totals import privacy, sensitive
+from webapp.reports.totals.figures import sibling_hidden
 from webapp.reports.totals import queries as totals_service
 from webapp.reports.totals.tables import Column, ReportContext, Table, share
 
 STATUS_COLOURS = {"met": "green", "near": "amber", "far": "red", "none": "grey"}
+# Metrics a target on a sensitive kind may have, and the published cell each reads (column: its own).
+SENSITIVE_METRICS = {"entries": "entries", "participants": "participants_total", "women": "participants_female",
+                     "women_share": None, "column": None}
 
 
 @dataclass
@@ -76,6 +80,8 @@ class TargetResult:
     @property
     def assessment(self) -> str:
         """Met, not met, in progress or no data, as the report says it."""
+        if self.result.hidden is not None:
+            return _("Not assessed (figure withheld)")
         if self.status == "met":
             return _("Met")
         if self.status == "none":
@@ -109,10 +115,14 @@ def measure(ctx: ReportContext, target: PlanTarget, start: dt.date, end: dt.date
         values = _figures(ctx, year)
         if found is None:
             return Measure()
+        siblings = sibling_hidden(ctx, year)
         small = [code for code in found.inputs if indicators.INPUTS[code].sensitive
-                 and values.get(code) is not None and values[code] < privacy.threshold()]
+                 and values.get(code) is not None and (values[code] < privacy.threshold() or code in siblings)]
         hidden = (privacy.marker() if found.unit == "count" else privacy.derived_marker()) if small else None
         return Measure(indicators.compute(found, values), hidden=hidden)
+    kind = sensitive.target_kind(target)
+    if kind is not None:
+        return _sensitive_measure(ctx, target, kind, start, end)
     columns = (target.report_column,) if target.metric == "column" and target.report_column else ()
     query = dict(kind=target.kind, unit_id=target.unit_id, columns=columns)
     if target.metric == "villages_reached":
@@ -128,6 +138,26 @@ def measure(ctx: ReportContext, target: PlanTarget, start: dt.date, end: dt.date
         met = sum(1 for u in units if _compare(_metric_value(target, by_unit.get(u.id)), target))
         return Measure(met, units_met=met, units_total=len(units))
     return Measure(_metric_value(target, ctx.totals(start, end, **query).totals))
+
+
+def _sensitive_measure(ctx: ReportContext, target: PlanTarget, kind, start: dt.date, end: dt.date) -> Measure:
+    """A target on a sensitive kind: its published whole-year figure, else withheld (no verdict)."""
+    window = periods.match_window(ctx.scope.period_owner_id, start, end)
+    if target.unit_id or target.unit_type or target.metric not in SENSITIVE_METRICS:
+        return Measure(hidden=privacy.derived_marker())
+    found = sensitive.figures(ctx.scope, window, {}, kind)
+    if not found.published:
+        return Measure(hidden=privacy.derived_marker())
+    cell = found.total or found.rows[0]
+    if target.metric == "women_share":
+        women, people = cell["participants_female"], cell["participants_total"]
+        if isinstance(women, privacy.Hidden) or isinstance(people, privacy.Hidden):
+            return Measure(hidden=privacy.derived_marker())
+        return Measure(share(women, people) or 0.0)
+    value = cell.get(SENSITIVE_METRICS[target.metric] or target.report_column or "")
+    if value is None:
+        return Measure(hidden=privacy.derived_marker())
+    return Measure(hidden=value) if isinstance(value, privacy.Hidden) else Measure(value)
 
 
 def _metric_value(target: PlanTarget, counts: dict | None) -> float:
@@ -189,8 +219,8 @@ def evaluate(ctx: ReportContext, plan: PlanYear | None, chosen: periods.PeriodWi
 
 
 def _judge(target: PlanTarget, window, end: dt.date, result: Measure, last: Measure) -> TargetResult:
-    """Colour and wording of one target's progress."""
-    ratio = _ratio(result, target)
+    """Colour and wording of one target's progress (none when the result is hidden or missing)."""
+    ratio = None if result.hidden is not None else _ratio(result, target)
     in_progress = end < window.end
     metric = target_meta.METRICS.get(target.metric)
     if ratio is None:

@@ -14,6 +14,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from webapp.entries.models import Entry
 from webapp.extensions import db
+from webapp.kinds import sensitive_kind_codes
 from webapp.units.models import Unit
 
 # The contract's group keys, plus ``commune`` for a province's roll-up.
@@ -60,6 +61,10 @@ class TotalsQuery:
     campaign: str | None = None
     commune_id: int | None = None
     columns: tuple[str, ...] = ()
+    # Entries of sensitive kinds (support of victims) count only in a query that says so: the
+    # published figures of those kinds come from ``totals.sensitive`` alone (whole year, commune or
+    # more, suppressed); every other figure leaves them out, so no difference reveals them.
+    sensitive: bool = False
 
 
 @dataclass
@@ -105,6 +110,8 @@ def column_expression(column: str):
 def entry_conditions(scope_unit_ids, query: TotalsQuery) -> list:
     """WHERE conditions: visible units, the window, the statuses and the filters."""
     conditions = [Entry.date >= query.start, Entry.date <= query.end]
+    if not query.sensitive and sensitive_kind_codes():
+        conditions.append(Entry.kind.notin_(sensitive_kind_codes()))
     if scope_unit_ids is not None:
         conditions.append(Entry.unit_id.in_(scope_unit_ids))
     if tuple(query.statuses) != STATUSES:
