@@ -54,9 +54,13 @@ def merge_villages(commune: Unit, merged_id, survivor_id, actor) -> int:
 
 
 def _rebuild_rollup(commune_id: int) -> None:
-    """Recompute the report rollup of the commune, where the reports package keeps one."""
+    """Recompute the report rollup of the commune (``webapp/reports/rollup``), once that package exists."""
+    import importlib
+
     try:
-        from webapp.reports.rollup import rebuild
-    except ImportError:
+        rollup = importlib.import_module("webapp.reports.rollup")
+    except ModuleNotFoundError as error:
+        if error.name != "webapp.reports.rollup":
+            raise
         return
-    rebuild(commune_id)
+    rollup.rebuild(commune_id)
