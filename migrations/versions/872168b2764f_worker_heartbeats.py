@@ -1,7 +1,7 @@
 """worker heartbeats (readiness and metrics)
 
 Revision ID: 872168b2764f
-Revises: e7a1b2c3d4f5
+Revises: e5f4a7b6c8d9
 Create Date: 2026-12-01
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '872168b2764f'
-down_revision = 'e7a1b2c3d4f5'
+down_revision = 'e5f4a7b6c8d9'
 branch_labels = None
 depends_on = None
 
