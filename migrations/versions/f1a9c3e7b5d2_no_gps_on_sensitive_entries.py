@@ -1,13 +1,13 @@
 """Entries of sensitive kinds (support of victims) keep no GPS position: clear what older versions stored.
 
-Revision ID: e5f4a7b6c8d9
-Revises: e7a1b2c3d4f5
+Revision ID: f1a9c3e7b5d2
+Revises: e5f4a7b6c8d9
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "e5f4a7b6c8d9"
-down_revision = "e7a1b2c3d4f5"
+revision = "f1a9c3e7b5d2"
+down_revision = "e5f4a7b6c8d9"
 branch_labels = None
 depends_on = None
 
