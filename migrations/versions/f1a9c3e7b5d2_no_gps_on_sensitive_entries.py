@@ -1,12 +1,12 @@
 """Entries of sensitive kinds (support of victims) keep no GPS position: clear what older versions stored.
 
-Revision ID: f009e5822be6
+Revision ID: f1a9c3e7b5d2
 Revises: 022254738140
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "f009e5822be6"
+revision = "f1a9c3e7b5d2"
 down_revision = "022254738140"
 branch_labels = None
 depends_on = None
