@@ -20,6 +20,7 @@ from webapp.extensions import db
 from webapp.kinds import Kind, ValidationContext
 from webapp.kinds.fields import ClosedRange
 from webapp.periods.models import ClosedPeriod
+from webapp.reports import rollup
 from webapp.plan.models import Campaign, Topic
 from webapp.text import fold
 from webapp.units.models import Unit, Village
@@ -135,6 +136,7 @@ def create_entry(user: User, entry_uuid: str, kind: Kind, clean: dict, device: s
     changes = entry.apply(clean)
     db.session.add(entry)
     _touch(entry)
+    rollup.record([(None, rollup.snapshot(entry))])
     record(entry, user, "create", changes, device=device)
     events.entry_created.send(user, entry=entry)
     return entry
@@ -142,6 +144,7 @@ def create_entry(user: User, entry_uuid: str, kind: Kind, clean: dict, device: s
 
 def update_entry(user: User, entry: Entry, clean: dict, device: str = "") -> bool:
     """Apply validated data to ``entry``; a returned entry goes back to review. False if nothing changed."""
+    before = rollup.snapshot(entry)
     changes = entry.apply(clean)
     if not changes:
         return False
@@ -151,6 +154,7 @@ def update_entry(user: User, entry: Entry, clean: dict, device: str = "") -> boo
         entry.status = "submitted"
         record(entry, user, "resubmit", {"status": ["returned", "submitted"]}, device=device)
     _touch(entry)
+    rollup.record([(before, rollup.snapshot(entry))])
     record(entry, user, "edit", changes, device=device)
     events.entry_updated.send(user, entry=entry, resubmitted=resubmitted)
     return True

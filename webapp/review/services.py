@@ -16,6 +16,7 @@ from webapp.entries.services import locked_reason, next_change_seq, record
 from webapp.extensions import db
 from webapp.kinds.fields import PERSONAL_NUMBER
 from webapp.periods.services import closed_entry_condition
+from webapp.reports import rollup
 from webapp.units.models import Unit
 
 ACTIONS = {"approve": "approved", "return": "returned"}
@@ -84,7 +85,9 @@ def review(user: User, entry: Entry, action: Any, comment: Any, revision: Any, d
     """
     comment = check(user, entry, action, comment, revision)
     old, new = entry.status, ACTIONS[action]
+    before = rollup.snapshot(entry)
     entry.status = new
+    rollup.record([(before, rollup.snapshot(entry))])
     entry.review_comment = comment
     entry.revision += 1
     entry.updated_at = utcnow()
