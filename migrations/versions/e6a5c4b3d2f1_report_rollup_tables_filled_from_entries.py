@@ -1,7 +1,7 @@
 """report rollup tables (sums of entries for reports), filled from the entries already stored
 
 Revision ID: e6a5c4b3d2f1
-Revises: d4e3f6a5b7c8
+Revises: e5f4a7b6c8d9
 Create Date: 2026-12-01 23:02:40.334383
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e6a5c4b3d2f1'
-down_revision = 'd4e3f6a5b7c8'
+down_revision = 'e5f4a7b6c8d9'
 branch_labels = None
 depends_on = None
 
