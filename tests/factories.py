@@ -12,6 +12,7 @@ from webapp.entries import services
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import get_kind
+from webapp.reports import rollup
 from webapp.units.models import Unit, Village
 
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -68,7 +69,9 @@ def make_entry(author: str = "canbo1", kind: str = "outreach", status: str = "su
     clean, errors = get_kind(kind).validate(entry_data(kind, **overrides), ctx)
     assert not errors, errors
     entry = services.create_entry(person, entry_uuid or str(uuidlib.uuid4()), get_kind(kind), clean)
+    before = rollup.snapshot(entry)
     entry.status = status
+    rollup.record([(before, rollup.snapshot(entry))])
     db.session.commit()
     return entry
 

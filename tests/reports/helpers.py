@@ -14,6 +14,7 @@ from tests import factories
 from webapp.auth.models import ApiToken
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
+from webapp.reports import rollup
 
 YEAR_2023 = {"from": "2022-12-15", "to": "2023-12-14"}
 
@@ -29,6 +30,7 @@ def add_entry(kind: str = "outreach", unit_code: str = "chi-hoi-pn-thon-thanh-xa
                   notes="", details=details if details is not None else dict(factories.KIND_DEFAULTS[kind]),
                   author_id=factories.user(author).id)
     db.session.add(entry)
+    rollup.record([(None, rollup.snapshot(entry))])
     db.session.commit()
     return entry
 
@@ -37,6 +39,7 @@ def clear_entries() -> None:
     """Remove every entry (and its audit trail)."""
     db.session.execute(sa.delete(AuditEvent))
     db.session.execute(sa.delete(Entry))
+    rollup.rebuild()
     db.session.commit()
 
 

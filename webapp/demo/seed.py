@@ -16,6 +16,7 @@ from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import get_kind
 from webapp.plan.models import Campaign, Topic
+from webapp.reports import rollup
 from webapp.units.models import Unit, Village
 
 ENTRY_COUNT = 200
@@ -160,6 +161,7 @@ def seed_entries(commune: Unit, count: int = ENTRY_COUNT) -> int:
             continue
         author = authors[unit.id]
         entry = entry_services.create_entry(author, entry_uuid, get_kind(kind_code), raw, device="seed")
+        before = rollup.snapshot(entry)
         roll = rng.random()
         if roll < 0.7 and reviewer is not None:
             entry_services.record(entry, reviewer, "approve", {"status": ["submitted", "approved"]}, device="seed")
@@ -169,6 +171,7 @@ def seed_entries(commune: Unit, count: int = ENTRY_COUNT) -> int:
             entry.review_comment = "Đề nghị bổ sung số người tham gia là nữ và nội dung tuyên truyền."
             entry_services.record(entry, reviewer, "return", {"status": ["submitted", "returned"]},
                                   device="seed", comment=entry.review_comment)
+        rollup.record([(before, rollup.snapshot(entry))])
         added += 1
     return added
 

@@ -21,6 +21,7 @@ from webapp.inputs import int_id, month_range
 from webapp.kinds import Kind, ValidationContext, sensitive_kind_codes
 from webapp.kinds.fields import ClosedRange
 from webapp.periods.models import ClosedPeriod
+from webapp.reports import rollup
 from webapp.plan.models import Campaign, Topic
 from webapp.text import fold
 from webapp.units.models import Unit, Village
@@ -139,6 +140,7 @@ def create_entry(user: User, entry_uuid: str, kind: Kind, clean: dict, device: s
     changes = entry.apply(clean)
     db.session.add(entry)
     _touch(entry)
+    rollup.record([(None, rollup.snapshot(entry))])
     record(entry, user, "create", changes, device=device)
     events.entry_created.send(user, entry=entry)
     return entry
@@ -146,6 +148,7 @@ def create_entry(user: User, entry_uuid: str, kind: Kind, clean: dict, device: s
 
 def update_entry(user: User, entry: Entry, clean: dict, device: str = "") -> bool:
     """Apply validated data to ``entry``; a returned entry goes back to review. False if nothing changed."""
+    before = rollup.snapshot(entry)
     changes = entry.apply(clean)
     if not changes:
         return False
@@ -155,6 +158,7 @@ def update_entry(user: User, entry: Entry, clean: dict, device: str = "") -> boo
         entry.status = "submitted"
         record(entry, user, "resubmit", {"status": ["returned", "submitted"]}, device=device)
     _touch(entry)
+    rollup.record([(before, rollup.snapshot(entry))])
     record(entry, user, "edit", changes, device=device)
     events.entry_updated.send(user, entry=entry, resubmitted=resubmitted)
     return True

@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 from webapp.auth.permissions import role_required
 from webapp.navigation import add_nav_item
 from webapp.pwa import importer, services
-from webapp.pwa.compression import compress_response
+from webapp.pwa import compression
 from webapp.pwa.strings import client_config
 
 bp = Blueprint("pwa", __name__)
 add_nav_item("pwa.settings", _l("Settings"), position=90)
-bp.after_app_request(compress_response)
+bp.record_once(lambda state: compression.init_app(state.app))
 
 
 @bp.app_context_processor

@@ -40,7 +40,7 @@ def totals():
         return json_error(403, "forbidden", _("Only supervisors, officers and administrators see totals."))
     except params.ParamError as exc:
         return json_error(400, "bad_request", exc.message, param=exc.param)
-    result = totals_service.run(scope.unit_ids, query)
+    result = totals_service.run(scope.unit_id_list(), query)
     privacy.suppress_rows(result.rows, result.totals, params.sensitive_requested(query))
     commune_ids = [commune.id for commune in scope.selected_communes]
     window = periods.match_window(scope.period_owner_id, query.start, query.end)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.auth.models import utcnow
 from webapp.extensions import db
+from webapp.reports.rollup.models import ReportRollup, ReportRollupColumn  # noqa: F401  (tables of the rollup)
 
 
 class ReportSettings(db.Model):

@@ -36,6 +36,9 @@ def _register_more(state) -> None:
 
     state.app.register_blueprint(api_bp)
     state.app.register_blueprint(settings_bp)
+    from webapp.reports.rollup.commands import rollup_rebuild_command
+
+    state.app.cli.add_command(rollup_rebuild_command)
     state.app.config.setdefault("REPORT_SUPPRESSION_THRESHOLD", 5)
     state.app.config.setdefault("REPORT_AMBER_FROM", 0.7)
 

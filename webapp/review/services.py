@@ -17,6 +17,7 @@ from webapp.extensions import db
 from webapp.inputs import int_id, month_range, storable
 from webapp.kinds import identities
 from webapp.periods.services import closed_entry_condition
+from webapp.reports import rollup
 from webapp.units.models import Unit
 
 ACTIONS = {"approve": "approved", "return": "returned"}
@@ -98,7 +99,9 @@ def review(user: User, entry: Entry, action: Any, comment: Any, revision: Any, d
     """
     comment = check(user, entry, action, comment, revision)
     old, new = entry.status, ACTIONS[action]
+    before = rollup.snapshot(entry)
     entry.status = new
+    rollup.record([(before, rollup.snapshot(entry))])
     entry.review_comment = comment
     entry.revision += 1
     entry.updated_at = utcnow()

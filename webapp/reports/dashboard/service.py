@@ -9,19 +9,18 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from webapp.inputs import int_id
-from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import get_kind
 from webapp.plan import periods
 from webapp.plan.targets import plan_for
-from webapp.reports.totals import builders
 from webapp.reports.dashboard import charts
-from webapp.reports.totals import labels, params, sensitive
+from webapp.reports.rollup import ReportRollup
+from webapp.reports.totals import builders, distinct_values, labels, params, sensitive
 from webapp.reports.totals.figures import figures_table
 from webapp.reports.totals.progress import evaluate
 from webapp.reports.totals.scope import ReportScope
 from webapp.reports.totals.tables import ReportContext, with_share
-from webapp.reports.totals import distinct_values
+
 
 @dataclass
 class Selection:
@@ -47,8 +46,9 @@ def default_year(scope: ReportScope) -> int:
     today = dt.date.today()
     if owner is None:
         return today.year
-    bounds = db.session.execute(sa.select(sa.func.min(Entry.date), sa.func.max(Entry.date)).where(
-        Entry.unit_id.in_(scope.unit_ids), Entry.status == "approved")).one()
+    units = scope.unit_id_list()
+    bounds = db.session.execute(sa.select(sa.func.min(ReportRollup.day), sa.func.max(ReportRollup.day)).where(
+        ReportRollup.unit_id.in_(units), ReportRollup.status == "approved", ReportRollup.entries > 0)).one()
     current = periods.report_year_of(owner, today)
     if bounds[0] is None:
         return current
@@ -56,9 +56,9 @@ def default_year(scope: ReportScope) -> int:
     counts = {}
     for year in range(max(first, last - 9), last + 1):
         window = periods.annual_window(owner, year)
-        counts[year] = db.session.scalar(sa.select(sa.func.count(Entry.id)).where(
-            Entry.unit_id.in_(scope.unit_ids), Entry.status == "approved",
-            Entry.date >= window.start, Entry.date <= window.end))
+        counts[year] = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ReportRollup.entries), 0)).where(
+            ReportRollup.unit_id.in_(units), ReportRollup.status == "approved",
+            ReportRollup.day >= window.start, ReportRollup.day <= window.end))
     if counts.get(current):
         return current
     return max(counts, key=lambda year: (counts[year], year))

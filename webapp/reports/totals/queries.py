@@ -1,6 +1,8 @@
 """THE totals service: sums of entries in SQL (GROUP BY), the same on SQLite and PostgreSQL.
 
-Every figure of the dashboard, the totals API, the DOCX and the XLSX comes from ``run``.
+Every figure of the dashboard, the totals API, the DOCX and the XLSX comes from ``run``. It reads the
+report rollup (``webapp.reports.rollup``) whenever the rollup keeps what is asked, else the entry table
+(``run_direct``); both give the same answer, which the property tests check.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -153,8 +156,34 @@ def _key_value(key: str, value: Any) -> Any:
     return str(value)
 
 
+def use_rollup(query: TotalsQuery) -> bool:
+    """Whether the rollup answers ``query`` (it may be switched off with ``REPORT_ROLLUP = False``)."""
+    from webapp.reports.rollup import queries as rollup_queries
+
+    return current_app.config.get("REPORT_ROLLUP", True) and rollup_queries.can_answer(query)
+
+
 def run(scope_unit_ids, query: TotalsQuery) -> Totals:
     """Total the entries ``query`` selects among the units of ``scope_unit_ids`` (None: all units)."""
+    if not use_rollup(query):
+        return run_direct(scope_unit_ids, query)
+    from webapp.reports.rollup import queries as rollup_queries
+
+    names = list(MEASURES) + list(query.columns)
+    result = Totals(totals={name: 0 for name in names})
+    for row, counts in rollup_queries.run(scope_unit_ids, query, _key_value):
+        row.update(zip(names, counts))
+        for name, count in zip(names, counts):
+            result.totals[name] += count
+        if query.group_by:
+            result.rows.append(row)
+    if not query.group_by:
+        result.rows.append(dict(result.totals))
+    return result
+
+
+def run_direct(scope_unit_ids, query: TotalsQuery) -> Totals:
+    """``run`` from the entry table itself (a GROUP BY over entries)."""
     groups = [group_expression(key).label(f"g{i}") for i, key in enumerate(query.group_by)]
     statement = sa.select(*groups, *_measures(query.columns)).select_from(Entry)
     if "commune" in query.group_by:
@@ -182,6 +211,10 @@ def run(scope_unit_ids, query: TotalsQuery) -> Totals:
 
 def distinct_values(scope_unit_ids, query: TotalsQuery, key: str) -> set:
     """The distinct values of a group key among the selected entries (e.g. villages reached)."""
+    if use_rollup(TotalsQuery(query.start, query.end, (key,), query.statuses, query.kind)):
+        from webapp.reports.rollup import queries as rollup_queries
+
+        return rollup_queries.distinct_values(scope_unit_ids, query, key, _key_value)
     expression = group_expression(key)
     statement = sa.select(expression).select_from(Entry)
     if key == "commune":

@@ -36,6 +36,11 @@ class ReportScope:
         visible = sa.select(Unit.id).where(Unit.id.in_(permissions.visible_unit_ids(self.user)))
         return visible.where(Unit.commune_id.in_([c.id for c in self.selected_communes]))
 
+    def unit_id_list(self) -> list[int]:
+        """``unit_ids`` read once, as a list: the planner then knows how many units it filters on
+        (a nested subquery is estimated at one row, which sends PostgreSQL looping unit by unit)."""
+        return sorted(db.session.scalars(self.unit_ids))
+
     @property
     def selected_communes(self) -> list[Unit]:
         """The chosen commune, or all of them."""

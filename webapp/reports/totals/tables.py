@@ -115,8 +115,8 @@ class ReportContext:
 
     @cached_property
     def unit_ids(self):
-        """The scope's unit ids (a subquery)."""
-        return self.scope.unit_ids
+        """The scope's unit ids, read once for every query of this report."""
+        return self.scope.unit_id_list()
 
     @cached_property
     def commune_ids(self) -> list[int]:
