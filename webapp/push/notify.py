@@ -97,6 +97,22 @@ def compose(notification: Notification) -> bool:
     return True
 
 
+def compose_waiting_unknown(notification: Notification) -> None:
+    """The text of a new "waiting" message before anyone counted the queue (the worker counts at sending)."""
+    with force_locale("vi"):
+        notification.title = _("New entries wait for review")
+        notification.body = _("Open the review list to approve them or return them with a comment.")
+        notification.url = path_for("review.queue")
+
+
+def fresh(notifications: list[Notification]) -> list[Notification]:
+    """The notifications to show, with the pending "waiting" ones counting the queue as it is now."""
+    for notification in notifications:
+        if notification.topic == WAITING and notification.state == "pending":
+            compose(notification)
+    return notifications
+
+
 def commune_zone() -> ZoneInfo:
     """The commune's time zone (``BABEL_DEFAULT_TIMEZONE``, Asia/Ho_Chi_Minh)."""
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Ho_Chi_Minh")

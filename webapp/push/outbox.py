@@ -3,8 +3,10 @@
 Receivers of ``webapp.events`` only note what happened (no queries, so a 500-entry sync stays fast);
 just before that transaction commits, the notes become notification rows, once per person and sort:
 
-- an entry waits for review → its reviewers' pending "N hoạt động chờ duyệt" (the first due at once,
-  the next no sooner than ``PUSH_WAITING_INTERVAL_MINUTES`` after the last one sent);
+- an entry waits for review → its reviewers get a pending "entries wait for review" message, unless
+  one already waits (the first due at once, the next no sooner than ``PUSH_WAITING_INTERVAL_MINUTES``
+  after the last one sent). Nothing is counted and nothing locked here: a sync only notes who must
+  hear; the worker counts the queue when it sends ("N hoạt động chờ duyệt"), and so does the list;
 - an entry is returned → its author, due at once, grouped for ``PUSH_RETURNED_GROUP_MINUTES``;
 - an entry is approved → its author's daily digest (``PUSH_DIGEST_HOUR``);
 - an entry left the queue → the reviewers' pending message says the new number, or goes.
@@ -22,7 +24,7 @@ from webapp.auth.models import User, utcnow
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.push.models import APPROVED, RETURNED, WAITING, Notification
-from webapp.push.notify import URGENCY, commune_zone, compose, reviewers_of
+from webapp.push.notify import URGENCY, commune_zone, compose, compose_waiting_unknown, reviewers_of
 
 NOTES = "binhdang_push_notes"  # key of the events noted in ``Session.info`` until commit
 
@@ -101,6 +103,30 @@ def enqueue(user: User, topic: str, entries: list[Entry] = ()) -> Notification:
     return notification
 
 
+def note_waiting(users: list[User]) -> None:
+    """Something waits for these reviewers: a pending message each, unless one already waits.
+
+    Two queries whatever the size of the queue, and no row locked: two batches that both find no
+    pending message both add one, and the worker folds such twins into one when it sends.
+    """
+    ids = [user.id for user in users]
+    if not ids:
+        return
+    pending = sa.and_(Notification.user_id.in_(ids), Notification.topic == WAITING, Notification.state == "pending")
+    have = set(db.session.scalars(sa.select(Notification.user_id).where(pending)))
+    if len(have) < len(ids):
+        now = utcnow()
+        for user in users:
+            if user.id not in have:
+                notification = Notification(user_id=user.id, topic=WAITING, subjects=[], urgency=URGENCY[WAITING],
+                                            due_at=_due(user.id, WAITING, now), created_at=now)
+                compose_waiting_unknown(notification)
+                db.session.add(notification)
+    if have:  # shown as unread again, as a new message would be
+        db.session.execute(sa.update(Notification).where(pending, Notification.read_at.is_not(None))
+                           .values(read_at=None).execution_options(synchronize_session=False))
+
+
 def _refresh_waiting(user: User) -> None:
     """The queue shrank: the pending message says the new number, or goes if nothing waits."""
     pending = _pending(user.id, WAITING)
@@ -129,8 +155,7 @@ def write_outbox(session) -> None:
             (waiting if kind == "waiting" else reviewed).update({user.id: user for user in reviewers[key]})
         else:
             for_author.setdefault((entry.author_id, kind), []).append(entry)
-    for user in waiting.values():
-        enqueue(user, WAITING)
+    note_waiting(list(waiting.values()))
     for user_id, user in reviewed.items():
         if user_id not in waiting:
             _refresh_waiting(user)
