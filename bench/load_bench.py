@@ -117,7 +117,8 @@ def measure_database(name: str, workdir: Path) -> dict:
                     load_servers.rollup_rebuild(env)
                 for clients in CLIENTS:
                     for label, served, mode in (("binhdang", app, "app"), ("bare", bare, "bare")):
-                        run_env = {**wrk_env, "LOAD_MODE": mode}
+                        run_env = {**wrk_env, "LOAD_MODE": mode,
+                                   "LOAD_START_CURSOR": str(load_servers.last_change(database_url))}
                         run_wrk(served.url, clients, WARM_UP_SECONDS, run_env)
                         figures = run_wrk(served.url, clients, SECONDS, run_env)
                         figures.update(app=label, clients=clients, entries_in_table=entries,

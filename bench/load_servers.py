@@ -71,6 +71,16 @@ def count_entries(database_url: str) -> int:
     return count
 
 
+def last_change(database_url: str) -> int:
+    """The last change number handed out: phones read back from about there (what changed since they last
+    looked), not the whole table each time."""
+    engine = sa.create_engine(sqlalchemy_url(database_url))
+    with engine.connect() as connection:
+        value = connection.execute(sa.text("SELECT coalesce(max(change_seq), 0) FROM entry")).scalar()
+    engine.dispose()
+    return value
+
+
 def binhdang_command(port: int) -> list[str]:
     """gunicorn as ``make run`` starts it."""
     return [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",

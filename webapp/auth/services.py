@@ -6,7 +6,8 @@ import secrets
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import current_app, request, session
+from sqlalchemy.orm import joinedload
+from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -85,9 +86,11 @@ def revoke_all_sessions(user: User) -> None:
 
 def user_for_token(secret: str) -> User | None:
     """The user behind a bearer token that is not revoked; records its last use (to within a few minutes)."""
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_digest == token_digest(secret)))
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_digest == token_digest(secret))
+                            .options(joinedload(ApiToken.user).lazyload(User.roles)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
+    g.api_token = row
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
         row.last_used_at = now

@@ -31,15 +31,18 @@ def path_for(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values)
 
 
-def reviewers_of(entry: Entry) -> list[User]:
-    """Who reviews ``entry``: supervisors over its unit, else the commune's officers; never its author."""
-    unit = entry.unit or db.session.get(Unit, entry.unit_id)
+def reviewers_of(entry: Entry | None, unit_id: int | None = None, author_id: int | None = None) -> list[User]:
+    """Who reviews ``entry`` (or an entry of ``unit_id`` by ``author_id``): supervisors over its unit,
+    else the commune's officers; never its author."""
+    if entry is not None:
+        unit_id, author_id = entry.unit_id, entry.author_id
+    unit = db.session.get(Unit, unit_id)
     rows = db.session.execute(
         sa.select(User, RoleAssignment.role, Unit.path)
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
         .join(Unit, RoleAssignment.unit_id == Unit.id)
         .where(RoleAssignment.role.in_(("supervisor", "officer")), Unit.commune_id == unit.commune_id,
-               User.active.is_(True), User.id != entry.author_id)).all()
+               User.active.is_(True), User.id != author_id)).all()
     supervisors = {u.id: u for u, role, path in rows if role == "supervisor" and unit.path.startswith(path)}
     if supervisors:
         return list(supervisors.values())

@@ -21,6 +21,7 @@ from flask import current_app
 
 from webapp import events
 from webapp.auth.models import User, utcnow
+from webapp.entries import settings_cache
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.push.models import APPROVED, RETURNED, WAITING, Notification
@@ -38,6 +39,13 @@ def _note(kind: str, entry: Entry) -> None:
 def _on_entry_created(sender, entry: Entry, **extra) -> None:
     """A new entry waits for review."""
     _note("waiting", entry)
+
+
+@events.entries_created.connect
+def _on_entries_created(sender, rows: list[dict], **extra) -> None:
+    """New entries written set-based wait for review: their reviewers, by unit and author, must hear."""
+    for key in {(row["unit_id"], row["author_id"]) for row in rows}:
+        db.session.info.setdefault(NOTES, []).append(("waiting_for", key))
 
 
 @events.entry_updated.connect
@@ -103,26 +111,26 @@ def enqueue(user: User, topic: str, entries: list[Entry] = ()) -> Notification:
     return notification
 
 
-def note_waiting(users: list[User]) -> None:
+def note_waiting(ids: list[int]) -> None:
     """Something waits for these reviewers: a pending message each, unless one already waits.
 
     Two queries whatever the size of the queue, and no row locked: two batches that both find no
     pending message both add one, and the worker folds such twins into one when it sends.
     """
-    ids = [user.id for user in users]
     if not ids:
         return
     pending = sa.and_(Notification.user_id.in_(ids), Notification.topic == WAITING, Notification.state == "pending")
-    have = set(db.session.scalars(sa.select(Notification.user_id).where(pending)))
+    found = db.session.execute(sa.select(Notification.user_id, Notification.read_at).where(pending)).all()
+    have = {user_id for user_id, _read in found}
     if len(have) < len(ids):
         now = utcnow()
-        for user in users:
-            if user.id not in have:
-                notification = Notification(user_id=user.id, topic=WAITING, subjects=[], urgency=URGENCY[WAITING],
-                                            due_at=_due(user.id, WAITING, now), created_at=now)
+        for user_id in ids:
+            if user_id not in have:
+                notification = Notification(user_id=user_id, topic=WAITING, subjects=[], urgency=URGENCY[WAITING],
+                                            due_at=_due(user_id, WAITING, now), created_at=now)
                 compose_waiting_unknown(notification)
                 db.session.add(notification)
-    if have:  # shown as unread again, as a new message would be
+    if any(read_at is not None for _id, read_at in found):  # shown as unread again, as a new message would be
         db.session.execute(sa.update(Notification).where(pending, Notification.read_at.is_not(None))
                            .values(read_at=None).execution_options(synchronize_session=False))
 
@@ -134,6 +142,12 @@ def _refresh_waiting(user: User) -> None:
         pending.state, pending.dispatched_at, pending.read_at = "skipped", utcnow(), utcnow()
 
 
+def reviewer_ids(unit_id: int, author_id: int) -> list[int]:
+    """The ids of who reviews an entry of ``unit_id`` by ``author_id`` (cached until the settings change)."""
+    return settings_cache.cached(("reviewers", unit_id, author_id),
+                                 lambda: [user.id for user in reviewers_of(None, unit_id, author_id)])
+
+
 def write_outbox(session) -> None:
     """Turn this transaction's noted events into notification rows (``before_commit``), once per person."""
     if session.in_nested_transaction():
@@ -142,20 +156,24 @@ def write_outbox(session) -> None:
     if not notes:
         return
     session.flush()
-    live = [(kind, entry) for kind, entry in notes if sa.inspect(entry).persistent]  # not rolled back
+    live = [(kind, entry) for kind, entry in notes
+            if kind == "waiting_for" or sa.inspect(entry).persistent]  # not rolled back
     reviewers: dict[tuple[int, int], list[User]] = {}
-    waiting: dict[int, User] = {}
+    waiting: dict[int, None] = {}  # reviewer ids, in order
     reviewed: dict[int, User] = {}
     for_author: dict[tuple[int, str], list[Entry]] = {}
     for kind, entry in live:
-        if kind in ("waiting", "reviewed"):
+        if kind in ("waiting", "waiting_for"):
+            waiting.update(dict.fromkeys(reviewer_ids(*(entry if kind == "waiting_for" else
+                                                        (entry.unit_id, entry.author_id)))))
+        elif kind == "reviewed":
             key = (entry.unit_id, entry.author_id)
             if key not in reviewers:
                 reviewers[key] = reviewers_of(entry)
-            (waiting if kind == "waiting" else reviewed).update({user.id: user for user in reviewers[key]})
+            reviewed.update({user.id: user for user in reviewers[key]})
         else:
             for_author.setdefault((entry.author_id, kind), []).append(entry)
-    note_waiting(list(waiting.values()))
+    note_waiting(list(waiting))
     for user_id, user in reviewed.items():
         if user_id not in waiting:
             _refresh_waiting(user)
