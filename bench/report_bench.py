@@ -106,9 +106,10 @@ def measure_large(workdir: Path) -> dict:
     """Dashboard totals and DOCX for 100,000 entries, beside a raw SQL SUM."""
     from webapp.extensions import db
     from webapp.plan import periods
-    from webapp.reports import dashboard, report
-    from webapp.reports.docx_export import build_docx
-    from webapp.reports.scope import report_scope
+    from webapp.reports.dashboard import service as dashboard
+    from webapp.reports.exports import report
+    from webapp.reports.exports.docx_export import build_docx
+    from webapp.reports.totals.scope import report_scope
     from tests.factories import user
 
     app = _app(workdir, "large.sqlite")

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.api import images
-from webapp.api.models import Photo
+from webapp.photos.models import Photo
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from tests import factories
 from tests.browser.helpers import (login, outbox_records, save_outreach, set_network, signed_in_then_offline,
                                   sync_now, wait_for_outbox)
-from webapp.api.models import Photo
+from webapp.photos.models import Photo
 from webapp.entries import services
 from webapp.entries.models import Entry
 from webapp.extensions import db

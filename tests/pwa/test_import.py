@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests import factories
-from webapp.api.models import Photo
+from webapp.photos.models import Photo
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
 

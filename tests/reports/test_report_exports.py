@@ -13,7 +13,7 @@ from tests.reports.helpers import YEAR_2023, add_entry, bearer, docx_blocks, doc
 from webapp.auth.models import utcnow
 from webapp.extensions import db
 from webapp.plan.seed import seed_plan_2023
-from webapp.reports import jobs
+from webapp.reports.exports import jobs
 from webapp.reports.models import ExportJob
 from webapp.units.models import Unit
 

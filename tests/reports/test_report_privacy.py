@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests.reports.helpers import YEAR_2023, add_entry, docx_tables, html_table, num, row_of, xlsx_sheets
 from webapp.plan import indicators
-from webapp.reports.privacy import suppress
+from webapp.reports.totals.privacy import suppress
 
 BRANCH_A, VILLAGE_A = "chi-hoi-pn-thon-thanh-xa", "thon-thanh-xa"
 BRANCH_B, VILLAGE_B = "chi-hoi-pn-thon-le-xa", "thon-le-xa"

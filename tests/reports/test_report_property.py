@@ -17,8 +17,8 @@ from webapp.demo import data
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import all_kinds, get_kind
-from webapp.reports.builders import group_field
-from webapp.reports.labels import funding_label
+from webapp.reports.totals.builders import group_field
+from webapp.reports.totals.labels import funding_label
 
 START, END = dt.date(2022, 12, 15), dt.date(2023, 12, 14)
 EDGES = [dt.date(2022, 12, 14), START, END, dt.date(2023, 12, 15), dt.date(2023, 6, 14), dt.date(2023, 6, 15)]

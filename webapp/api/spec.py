@@ -1,4 +1,4 @@
-"""The OpenAPI description of this package's endpoints (tokens, me, sync, entries, photos)."""
+"""The OpenAPI description of this package's endpoints (tokens, me, sync, entries)."""
 from __future__ import annotations
 
 from webapp.api.openapi import add_path, add_schema, error_responses, json_body, json_response, ref
@@ -7,9 +7,6 @@ from webapp.api.sync import STATUSES
 ID_NAME = {"type": "object", "required": ["id", "name"],
            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
 UUID_PARAM = {"name": "uuid", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
-SHA_PARAM = {"name": "sha256", "in": "path", "required": True,
-             "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-             "description": "Lower-case hex SHA-256 of the photo's bytes"}
 
 add_schema("TokenRequest", {
     "type": "object", "required": ["username", "password"],
@@ -53,12 +50,6 @@ add_schema("EntriesPage", {
         "more": {"type": "boolean", "description": "A full page: ask again with the cursor"},
     },
 })
-add_schema("Photo", {
-    "type": "object", "required": ["sha256", "content_type", "size"],
-    "properties": {"sha256": {"type": "string"}, "content_type": {"type": "string"},
-                   "size": {"type": "integer"}, "width": {"type": "integer", "nullable": True},
-                   "height": {"type": "integer", "nullable": True}, "url": {"type": "string"}},
-})
 
 add_path("/api/v1/tokens", "post", {
     "summary": "Sign a device in: a bearer token for every other call",
@@ -95,23 +86,6 @@ add_path("/api/v1/entries", "get", {
          "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 500}},
     ],
     "responses": {"200": json_response("A page of entries", ref("EntriesPage")), **error_responses(400, 401)},
-})
-add_path("/api/v1/entries/{uuid}/photos/{sha256}", "put", {
-    "summary": "Attach a photo (JPEG, PNG or WebP) to an entry; the same photo again is the same photo",
-    "parameters": [UUID_PARAM, SHA_PARAM],
-    "requestBody": {"required": True, "content": {
-        mime: {"schema": {"type": "string", "format": "binary"}}
-        for mime in ("image/jpeg", "image/png", "image/webp")}},
-    "responses": {"201": json_response("Stored", ref("Photo")),
-                  "200": json_response("Already stored", ref("Photo")),
-                  **error_responses(400, 401, 403, 404, 409, 413, 415)},
-})
-add_path("/api/v1/entries/{uuid}/photos/{sha256}", "get", {
-    "summary": "The photo's bytes, for people who may see the entry",
-    "parameters": [UUID_PARAM, SHA_PARAM],
-    "responses": {"200": {"description": "The image", "content": {
-        mime: {"schema": {"type": "string", "format": "binary"}}
-        for mime in ("image/jpeg", "image/png", "image/webp")}}, **error_responses(401, 404)},
 })
 add_path("/api/v1/openapi.json", "get", {
     "summary": "This document",

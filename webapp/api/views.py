@@ -1,15 +1,15 @@
-"""``/api/v1``: tokens, who am I, sync, read-back, photos and the OpenAPI document (thin views)."""
+"""``/api/v1``: tokens, who am I, sync, read-back and the OpenAPI document (thin views)."""
 from __future__ import annotations
 
 import json
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, jsonify, make_response, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import lazyload
 
-from webapp.api import openapi, photos, spec, sync as sync_service, tokens  # noqa: F401 (spec registers paths)
+from webapp.api import openapi, spec, sync as sync_service, tokens  # noqa: F401 (spec registers paths)
 from webapp.api.errors import ApiError
 from webapp.auth import permissions
 from webapp.entries import services as entry_services
@@ -23,8 +23,6 @@ DEFAULTS = {
     "SYNC_MAX_ENTRIES": 500,
     "SYNC_MAX_BYTES": 8 * 1024 * 1024,
     "ENTRIES_PAGE_SIZE": 500,
-    "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
-    "PHOTO_MAX_PER_ENTRY": 20,
     "TOKEN_BODY_MAX_BYTES": 16 * 1024,
 }
 MAX_CURSOR_DIGITS = 18
@@ -32,7 +30,7 @@ MAX_CURSOR_DIGITS = 18
 
 @bp.record_once
 def setup(state) -> None:
-    """Settings defaults, the devices page, and the ``entry_photos`` template helper."""
+    """Settings defaults and the devices page."""
     app = state.app
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -40,7 +38,6 @@ def setup(state) -> None:
     from webapp.api.devices import bp as devices_bp
 
     app.register_blueprint(devices_bp)
-    app.add_template_global(photos.photos_of, "entry_photos")
 
 
 @bp.errorhandler(ApiError)
@@ -144,50 +141,6 @@ def entries():
         .order_by(Entry.change_seq, Entry.id).limit(limit)).all()
     cursor = str(rows[-1].change_seq) if rows else str(since)
     return jsonify(entries=[entry.to_dict() for entry in rows], cursor=cursor, more=len(rows) == limit)
-
-
-def _photo_json(entry: Entry, photo) -> dict:
-    """A photo's description with its address."""
-    return {**photo.to_dict(), "url": url_for("api.get_photo", entry_uuid=entry.uuid, sha256=photo.sha256)}
-
-
-@bp.put("/entries/<entry_uuid>/photos/<sha256>")
-@login_required
-def put_photo(entry_uuid: str, sha256: str):
-    """Attach the body (a JPEG, PNG or WebP) to the entry: 201 the first time, 200 after."""
-    digest = photos.parse_sha256(sha256)
-    if digest is None:
-        raise ApiError(400, "bad_sha256", _("The address must end with the photo's SHA-256 in hex."))
-    entry = entry_services.get_entry_or_404(current_user, entry_uuid)
-    if not photos.may_add_photos(current_user, entry):
-        raise ApiError(403, "forbidden", _("You may not add photos to this entry."))
-    limit = photos.max_photo_bytes()
-    if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, "too_large", _("The photo is larger than %(mb)s MB.", mb=limit // (1024 * 1024)))
-    photo, created = photos.store_photo(entry, request.get_data(cache=False), current_user._get_current_object(),
-                                        tokens.current_device(), expected_sha256=digest)
-    db.session.commit()
-    return jsonify(_photo_json(entry, photo)), 201 if created else 200
-
-
-@bp.get("/entries/<entry_uuid>/photos/<sha256>")
-@login_required
-def get_photo(entry_uuid: str, sha256: str):
-    """The photo's bytes, for people who may see its entry (cached: the address is its content)."""
-    entry = entry_services.get_entry_or_404(current_user, entry_uuid)
-    digest = photos.parse_sha256(sha256)
-    photo = photos.find_photo(entry, digest) if digest else None
-    if photo is None:
-        abort(404)
-    if digest in request.if_none_match:
-        response = make_response("", 304)
-    else:
-        response = make_response(photo.data)
-        response.headers["Content-Type"] = photo.content_type
-    response.set_etag(photo.sha256)
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.get("/openapi.json")

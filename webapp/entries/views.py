@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.api import photos
+from webapp.photos import services as photos
 from webapp.auth import permissions
 from webapp.entries import display, services
 from webapp.entries.forms import form_data, initial_values

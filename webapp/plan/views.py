@@ -15,7 +15,7 @@ from webapp.navigation import add_nav_item
 from webapp.plan import indicators, periods, services
 from webapp.plan import targets as target_meta
 from webapp.plan.models import PlanTarget, ReportPeriod
-from webapp.reports.labels import UNIT_TYPES
+from webapp.reports.totals.labels import UNIT_TYPES
 from webapp.reports.settings_views import EDIT_ROLES, owner_or_403
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")

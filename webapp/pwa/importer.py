@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.api import photos as photo_service
+from webapp.photos import services as photo_service
 from webapp.api import sync as sync_service
 from webapp.api.errors import ApiError
 from webapp.auth import permissions

@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from webapp.errors import json_error
 from webapp.extensions import db
-from webapp.reports import jobs, labels, params, privacy
+from webapp.reports.exports import jobs
+from webapp.reports.totals import labels, params, privacy
 from webapp.reports import openapi  # noqa: F401  (describes these endpoints in /api/v1/openapi.json)
 from webapp.reports import totals as totals_service
 from webapp.reports.models import ExportJob
-from webapp.reports.scope import NotAllowed, report_scope
+from webapp.reports.totals.scope import NotAllowed, report_scope
 
 api_bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from webapp.extensions import db
 from webapp.plan import periods
 from webapp.reports import services
-from webapp.reports.report import build_report
-from webapp.reports.scope import may_configure
+from webapp.reports.exports.report import build_report
+from webapp.reports.totals.scope import may_configure
 from webapp.reports.views import scope_or_abort
 
 settings_bp = Blueprint("report_settings", __name__, url_prefix="/reports")

@@ -11,12 +11,14 @@ from webapp.auth.api_auth import bearer_secret
 from webapp.errors import json_error
 from webapp.extensions import db
 from webapp.navigation import ROLE_LABELS, add_nav_item
-from webapp.reports import dashboard as dashboard_service
-from webapp.reports import exports, jobs, params
-from webapp.reports.csv_export import stream_csv
+from webapp.reports.dashboard import service as dashboard_service
+from webapp.reports.exports import requests as exports
+from webapp.reports.exports import jobs
+from webapp.reports.totals import params
+from webapp.reports.exports.csv_export import stream_csv
 from webapp.reports.models import ExportJob
 from webapp.reports.province import create_province_command
-from webapp.reports.scope import REPORT_ROLES, NotAllowed, may_configure, report_scope
+from webapp.reports.totals.scope import REPORT_ROLES, NotAllowed, may_configure, report_scope
 
 bp = Blueprint("reports", __name__)
 ROLE_LABELS.setdefault("province_officer", _l("Province officer"))
@@ -169,7 +171,7 @@ def download(job_id: str):
 @bp.app_context_processor
 def _report_helpers() -> dict:
     """Template helpers of the report pages."""
-    from webapp.reports.tables import format_cell, percent_text
+    from webapp.reports.totals.tables import format_cell, percent_text
 
     return {"format_cell": format_cell, "percent_text": percent_text,
             "report_threshold": current_app.config.get("REPORT_SUPPRESSION_THRESHOLD", 5)}

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from webapp.api.errors import ApiError
-from webapp.api.images import ImageInfo, sniff
-from webapp.api.models import Photo
+from webapp.photos.images import ImageInfo, sniff
+from webapp.photos.models import Photo
 from webapp.auth import permissions
 from webapp.auth.models import User
 from webapp.entries.models import Entry

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from webapp.auth import permissions
 from webapp.extensions import db
-from webapp.reports.params import ParamError
+from webapp.reports.totals.params import ParamError
 from webapp.units.models import Unit, Village
 
 REPORT_ROLES = ("supervisor", "officer", "admin", "province_officer")

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 
 from webapp.i18n import format_number
 from webapp.plan.periods import PeriodWindow
-from webapp.reports import totals as totals_service
-from webapp.reports.privacy import Hidden
-from webapp.reports.scope import ReportScope
-from webapp.reports.totals import MEASURES, Totals, TotalsQuery
+from webapp.reports.totals import queries as totals_service
+from webapp.reports.totals.privacy import Hidden
+from webapp.reports.totals.scope import ReportScope
+from webapp.reports.totals.queries import MEASURES, Totals, TotalsQuery
 
 
 @dataclass

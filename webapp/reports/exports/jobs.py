@@ -62,7 +62,7 @@ def _set(job_id: str, **values) -> None:
 
 def run(app: Flask, job_id: str) -> None:
     """Build the file of a job (in its thread, with its own app context and session)."""
-    from webapp.reports import exports
+    from webapp.reports.exports import requests as exports
 
     with app.app_context(), force_locale("vi"):
         try:

@@ -5,8 +5,8 @@ import csv
 import io
 from typing import Iterator
 
-from webapp.reports.entry_rows import entry_columns, entry_rows
-from webapp.reports.tables import ReportContext
+from webapp.reports.exports.entry_rows import entry_columns, entry_rows
+from webapp.reports.totals.tables import ReportContext
 
 BOM = "\ufeff"
 FLUSH_ROWS = 500

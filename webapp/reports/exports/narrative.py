@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from webapp.i18n import format_number, format_vnd
-from webapp.reports.progress import TargetResult
-from webapp.reports.tables import Table, share
+from webapp.reports.totals.progress import TargetResult
+from webapp.reports.totals.tables import Table, share
 from webapp.units.models import Unit
 
 

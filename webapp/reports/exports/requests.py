@@ -8,12 +8,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webapp.plan import periods
-from webapp.reports.docx_export import build_docx
-from webapp.reports.params import ParamError, parse_date, parse_int, parse_window, single
-from webapp.reports.report import build_report
-from webapp.reports.scope import ReportScope, report_scope
-from webapp.reports.tables import ReportContext
-from webapp.reports.xlsx_export import build_xlsx
+from webapp.reports.exports.docx_export import build_docx
+from webapp.reports.totals.params import ParamError, parse_date, parse_int, parse_window, single
+from webapp.reports.exports.report import build_report
+from webapp.reports.totals.scope import ReportScope, report_scope
+from webapp.reports.totals.tables import ReportContext
+from webapp.reports.exports.xlsx_export import build_xlsx
 
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

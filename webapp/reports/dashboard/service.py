@@ -13,11 +13,13 @@ from webapp.extensions import db
 from webapp.kinds import get_kind
 from webapp.plan import periods
 from webapp.plan.targets import plan_for
-from webapp.reports import builders, charts, labels, params
-from webapp.reports.figures import figures_table
-from webapp.reports.progress import evaluate
-from webapp.reports.scope import ReportScope
-from webapp.reports.tables import ReportContext, with_share
+from webapp.reports.totals import builders
+from webapp.reports.dashboard import charts
+from webapp.reports.totals import labels, params
+from webapp.reports.totals.figures import figures_table
+from webapp.reports.totals.progress import evaluate
+from webapp.reports.totals.scope import ReportScope
+from webapp.reports.totals.tables import ReportContext, with_share
 from webapp.reports.totals import distinct_values
 
 @dataclass
@@ -156,7 +158,7 @@ def build(scope: ReportScope, selection: Selection) -> dict[str, Any]:
 def _sensitive_kinds():
     """Kinds with a column that counts victims (their table is shown with suppression)."""
     from webapp.kinds import all_kinds
-    from webapp.reports.privacy import sensitive_columns
+    from webapp.reports.totals.privacy import sensitive_columns
 
     columns = sensitive_columns()
     return [kind for kind in all_kinds() if any(f"{kind.code}.{f.name}" in columns for f in kind.report_columns)]

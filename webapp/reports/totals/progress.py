@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from webapp.plan import indicators, periods
 from webapp.plan import targets as target_meta
 from webapp.plan.models import PlanTarget, PlanYear
-from webapp.reports import privacy
-from webapp.reports import totals as totals_service
-from webapp.reports.tables import Column, ReportContext, Table, share
+from webapp.reports.totals import privacy
+from webapp.reports.totals import queries as totals_service
+from webapp.reports.totals.tables import Column, ReportContext, Table, share
 
 STATUS_COLOURS = {"met": "green", "near": "amber", "far": "red", "none": "grey"}
 

@@ -15,11 +15,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from webapp.reports.builders import dimension_table
-from webapp.reports.entry_rows import entry_columns, entry_rows
-from webapp.reports.privacy import Hidden
-from webapp.reports.report import Report
-from webapp.reports.tables import Table
+from webapp.reports.totals.builders import dimension_table
+from webapp.reports.exports.entry_rows import entry_columns, entry_rows
+from webapp.reports.totals.privacy import Hidden
+from webapp.reports.exports.report import Report
+from webapp.reports.totals.tables import Table
 
 FORMATS = {"int": "#,##0", "money": "#,##0", "percent": "0.0%", "ratio": "0.0", "number": "#,##0.##",
            "decimal": "0.000000", "date": "yyyy-mm-dd"}

@@ -6,8 +6,8 @@ import datetime as dt
 from flask_babel import gettext as _
 
 from webapp.kinds import get_kind
-from webapp.reports import privacy
-from webapp.reports.totals import PUBLIC_GROUP_KEYS, STATUSES, TotalsQuery
+from webapp.reports.totals import privacy
+from webapp.reports.totals.queries import PUBLIC_GROUP_KEYS, STATUSES, TotalsQuery
 
 TOTALS_PARAMS = ("from", "to", "group_by", "status", "kind", "unit", "village", "campaign", "commune",
                  "columns")

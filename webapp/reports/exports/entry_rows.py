@@ -15,9 +15,9 @@ from webapp.auth.models import User
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import all_kinds
-from webapp.reports import privacy
-from webapp.reports.builders import hidden_entry_cells
-from webapp.reports.tables import ReportContext
+from webapp.reports.totals import privacy
+from webapp.reports.totals.builders import hidden_entry_cells
+from webapp.reports.totals.tables import ReportContext
 from webapp.reports.totals import entry_conditions
 from webapp.units.models import Unit, Village
 

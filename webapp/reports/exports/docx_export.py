@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from flask_babel import gettext as _
 
-from webapp.reports.report import Part, Report
-from webapp.reports.tables import Table, format_cell
+from webapp.reports.exports.report import Part, Report
+from webapp.reports.totals.tables import Table, format_cell
 
 FONT = "Times New Roman"
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}

@@ -6,8 +6,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from webapp.plan import indicators
-from webapp.reports import privacy
-from webapp.reports.tables import Column, ReportContext, Table
+from webapp.reports.totals import privacy
+from webapp.reports.totals.tables import Column, ReportContext, Table
 
 
 def yearly_inputs(ctx: ReportContext, year: int) -> dict[str, float]:

@@ -14,12 +14,14 @@ from flask_babel import gettext as _
 from webapp.kinds import all_kinds
 from webapp.plan.periods import PeriodWindow
 from webapp.plan.targets import plan_for
-from webapp.reports import builders, narrative, services
-from webapp.reports.figures import figures_table
+from webapp.reports import services
+from webapp.reports.totals import builders
+from webapp.reports.exports import narrative
+from webapp.reports.totals.figures import figures_table
 from webapp.reports.models import ReportSettings
-from webapp.reports.progress import TargetResult, evaluate, targets_table
-from webapp.reports.scope import ReportScope
-from webapp.reports.tables import ReportContext, Table
+from webapp.reports.totals.progress import TargetResult, evaluate, targets_table
+from webapp.reports.totals.scope import ReportScope
+from webapp.reports.totals.tables import ReportContext, Table
 from webapp.reports.totals import distinct_values
 
 # Which kinds go in which part of section II, in the order of domain.md; a kind added later and

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 
 from webapp.kinds import Field, Kind, all_kinds
 from webapp.plan import periods
-from webapp.reports import labels, privacy
-from webapp.reports import totals as totals_service
-from webapp.reports.tables import Column, ReportContext, Table, count_columns, share, with_share, zero_counts
-from webapp.reports.totals import STATUSES
+from webapp.reports.totals import labels, privacy
+from webapp.reports.totals import queries as totals_service
+from webapp.reports.totals.tables import Column, ReportContext, Table, count_columns, share, with_share, zero_counts
+from webapp.reports.totals.queries import STATUSES
 
 
 def group_field(kind: Kind) -> Field | None:

@@ -1,0 +1,1 @@
+"""Photos as evidence of an entry: stored by content, checked by their magic bytes, served to who may see."""

@@ -1,0 +1,1 @@
+"""The official report and its files: the report as data, DOCX, XLSX, CSV and background export jobs."""
