@@ -12,7 +12,6 @@ from sqlalchemy.orm import lazyload
 from webapp.api import openapi, spec, sync as sync_service, tokens  # noqa: F401 (spec registers paths)
 from webapp.api.errors import ApiError
 from webapp.auth import permissions
-from webapp.entries import services as entry_services
 from webapp.entries.models import Entry
 from webapp.extensions import db, limiter
 from webapp.kinds import all_kinds
