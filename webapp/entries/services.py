@@ -123,16 +123,16 @@ def reserve_changes(count: int) -> int:
     every check, just before the writes that carry the numbers.
     """
     wait_for_writers(db.session)
-    statement = (sa.update(ChangeCounter).where(ChangeCounter.id == 1)
-                 .values(value=ChangeCounter.value + count).returning(ChangeCounter.value))
-    last = db.session.execute(statement).scalar()
+    table = ChangeCounter.__table__
+    statement = table.update().where(table.c.id == 1).values(value=table.c.value + count).returning(table.c.value)
+    last = db.session.connection().execute(statement).scalar()
     if last is None:
         try:
             with db.session.begin_nested():
                 db.session.add(ChangeCounter(id=1, value=0))
         except IntegrityError:
             pass  # another request created it at the same moment
-        last = db.session.execute(statement).scalar()
+        last = db.session.connection().execute(statement).scalar()
     return last - count + 1
 
 

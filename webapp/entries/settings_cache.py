@@ -39,8 +39,9 @@ def settings_version(fresh: bool = False) -> int:
     """The version as this transaction sees it (read once per transaction, or now with ``fresh``)."""
     info = db.session.info
     if fresh or VERSION_KEY not in info:
-        info[VERSION_KEY] = db.session.scalar(
-            sa.select(ChangeCounter.value).where(ChangeCounter.id == SETTINGS_ROW)) or 0
+        table = ChangeCounter.__table__
+        info[VERSION_KEY] = db.session.connection().execute(
+            sa.select(table.c.value).where(table.c.id == SETTINGS_ROW)).scalar() or 0
     return info[VERSION_KEY]
 
 
