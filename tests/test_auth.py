@@ -67,8 +67,8 @@ def test_password_change_ends_other_sessions(app, client, auth, commune):
     other.post("/login", data={"username": "canbo1", "password": "thanhxa-demo"})
     assert other.get("/entries/").status_code == 200
     auth.login()
-    response = client.post("/profile", data={"current": "thanhxa-demo", "new": "new-password-1",
-                                             "confirm": "new-password-1"})
+    response = client.post("/profile", data={"current": "thanhxa-demo", "new": "gio-bac-ven-song-1",
+                                             "confirm": "gio-bac-ven-song-1"})
     assert response.status_code == 302
     assert client.get("/entries/").status_code == 200
     assert other.get("/entries/").status_code == 302

@@ -49,9 +49,9 @@ def test_demo_users_sign_in_and_see_their_scope(app, runner, client):
 def test_create_user(app, runner, commune, client):
     """create-user adds a user who can sign in; bad unit or short password are refused."""
     result = runner.invoke(args=["create-user", "canbo7", "--role", "field_staff", "--unit",
-                                 "chi-hoi-pn-thon-ha-xa", "--password", "mat-khau-7"])
+                                 "chi-hoi-pn-thon-ha-xa", "--password", "hoa-sen-ven-ao-7"])
     assert result.exit_code == 0, result.output
-    response = client.post("/login", data={"username": "canbo7", "password": "mat-khau-7"})
+    response = client.post("/login", data={"username": "canbo7", "password": "hoa-sen-ven-ao-7"})
     assert response.status_code == 302
     bad_unit = runner.invoke(args=["create-user", "x", "--role", "field_staff", "--unit", "nowhere",
                                    "--password", "long-enough"])
@@ -59,7 +59,7 @@ def test_create_user(app, runner, commune, client):
     short = runner.invoke(args=["create-user", "y", "--role", "admin", "--unit", "xa-thanh-xa", "--password", "x"])
     assert short.exit_code != 0
     prompted = runner.invoke(args=["create-user", "z", "--role", "officer", "--unit", "xa-thanh-xa"],
-                             input="mat-khau-z\nmat-khau-z\n")
+                             input="cay-tre-xanh-z\ncay-tre-xanh-z\n")
     assert prompted.exit_code == 0, prompted.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(

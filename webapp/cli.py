@@ -30,7 +30,6 @@ def seed_demo_command() -> None:
 def create_user_command(username: str, role: str, unit_code: str, password: str, full_name: str) -> None:
     """Add a user with one role in one unit."""
     from webapp.auth.models import User
-    from webapp.auth.services import create_user
     from webapp.units.models import Unit
 
     unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
@@ -38,9 +37,13 @@ def create_user_command(username: str, role: str, unit_code: str, password: str,
         raise click.BadParameter(f"no unit has the code {unit_code!r}", param_hint="--unit")
     if db.session.scalar(sa.select(User).where(User.username == username)) is not None:
         raise click.BadParameter(f"the username {username!r} is taken", param_hint="USERNAME")
-    if len(password) < 8:
-        raise click.BadParameter("the password needs at least 8 characters", param_hint="--password")
-    create_user(username, password, role, unit, full_name=full_name)
+    from webapp.users import services
+
+    profile = services.clean_profile(username, full_name or username, "")
+    try:
+        services.create_account(None, profile, role, unit, password, device="cli")
+    except services.UserError as error:
+        raise click.BadParameter(str(error), param_hint="--password" if "password" in error.errors else None)
     db.session.commit()
     click.echo(f"User {username} added as {role} of {unit.name}.")
 
@@ -64,3 +67,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_if_empty_command)
+    from webapp.users.cli import users_cli
+
+    app.cli.add_command(users_cli)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -22,6 +22,8 @@ def translation_directories() -> list[str]:
 def select_locale() -> str:
     """The UI language: the person's choice, else Vietnamese; API clients may ask for English."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a flask command: the default language (Vietnamese)
+        return getattr(g, "locale_override", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = getattr(g, "locale_override", None) or session.get("locale")
     if chosen in languages:
         return chosen

@@ -98,5 +98,5 @@ def test_create_province_command(runner, app, commune):
     result = runner.invoke(args=["reports", "create-province", "tinh-x", "Tỉnh X", "--commune", "xa-khong-co"])
     assert result.exit_code != 0 and "xa-khong-co" in result.output
     result = runner.invoke(args=["create-user", "tinh1", "--role", "province_officer", "--unit", "tinh-x",
-                                 "--password", "mat-khau-dai"])
+                                 "--password", "trang-rang-dong-xa"])
     assert result.exit_code == 0

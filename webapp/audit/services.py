@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import contains_eager
 
+from webapp.audit.admin_events import ADMIN_ACTION_LABELS
 from webapp.auth.models import RoleAssignment, User
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
 from webapp.units.models import Unit
 
-ACTIONS = ("create", "edit", "resubmit", "approve", "return", "lock", "reopen")
+ENTRY_ACTIONS = ("create", "edit", "resubmit", "approve", "return", "lock", "reopen")
+ACTIONS = ENTRY_ACTIONS + tuple(ADMIN_ACTION_LABELS)
 AUDIT_ROLES = ("officer", "admin")
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.audit import services
+from webapp.audit.admin_events import ADMIN_ACTION_LABELS, admin_changes
 from webapp.auth.permissions import role_required
 from webapp.entries.display import field_labels
 from webapp.extensions import db
@@ -43,7 +44,7 @@ def index():
     page = db.paginate(services.events_query(communes, filters), per_page=PAGE_SIZE, error_out=False)
     context = {"page": page, "filters": filters, "people": services.people_of(communes),
                "actions": services.ACTIONS, "kinds": all_kinds(), "get_kind": get_kind, "labels": _labels,
-               "day_vn": _day_vn}
+               "day_vn": _day_vn, "admin_labels": ADMIN_ACTION_LABELS, "admin_changes": admin_changes}
     if request.htmx and not request.htmx.boosted:
         return render_template("audit/_events.html", **context)
     return render_template("audit/index.html", **context)

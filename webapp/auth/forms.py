@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
 
 
 class LoginForm(FlaskForm):
@@ -16,10 +16,8 @@ class PasswordForm(FlaskForm):
     """Change one's own password; every other session and token is ended."""
 
     current = PasswordField(_l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))])
-    new = PasswordField(_l("New password"), validators=[
-        DataRequired(message=_l("Enter a new password.")),
-        Length(min=8, message=_l("The new password must have at least 8 characters.")),
-    ])
+    # Length and strength: the password policy (webapp/auth/passwords.py), applied by the service.
+    new = PasswordField(_l("New password"), validators=[DataRequired(message=_l("Enter a new password."))])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         EqualTo("new", message=_l("The two new passwords differ.")),
     ])

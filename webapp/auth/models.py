@@ -12,7 +12,9 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.auth.passwords import normalise
 from webapp.extensions import db
+from webapp.text import fold
 from webapp.units.models import Unit
 
 ROLES = ("field_staff", "supervisor", "officer", "admin", "province_officer")
@@ -39,6 +41,11 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    phone: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    # A temporary password (reset, generated at import) must be changed at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Username, name and phone folded without diacritics: "nguyen thi hoa" finds "Nguyễn Thị Hoa".
+    search_text: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -54,14 +61,18 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        """Hash and store ``password``."""
+        """Hash and store ``password`` (in NFC, so either way of typing a Vietnamese letter works)."""
         self.password_hash = generate_password_hash(
-            password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+            normalise(password), method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         )
 
     def check_password(self, password: str) -> bool:
         """Whether ``password`` is this user's."""
-        return check_password_hash(self.password_hash, password)
+        return check_password_hash(self.password_hash, normalise(password))
+
+    def refresh_search_text(self) -> None:
+        """Recompute the diacritic-free text the users list searches."""
+        self.search_text = fold(f"{self.username} {self.full_name} {self.phone or ''}")[:300]
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds any of ``roles`` in some unit."""
@@ -74,6 +85,13 @@ class User(UserMixin, db.Model):
         assignment = RoleAssignment(role=role, unit=unit)
         self.roles.append(assignment)
         return assignment
+
+
+@sa.event.listens_for(User, "before_insert")
+@sa.event.listens_for(User, "before_update")
+def _keep_search_text(_mapper, _connection, user: User) -> None:
+    """Keep ``search_text`` in step with the username, name and phone."""
+    user.refresh_search_text()
 
 
 class RoleAssignment(db.Model):

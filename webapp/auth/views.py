@@ -43,6 +43,8 @@ def login():
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:
             services.start_session(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.profile"))
             return redirect(_safe_next(request.args.get("next")))
         error = _("Wrong username or password.")
     status = 400 if request.method == "POST" else 200
@@ -70,15 +72,41 @@ def set_language():
 @login_required
 def profile():
     """The person's roles and a password change that ends every other session."""
+    from webapp.users.services import change_own_password
+
     form = PasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            form.current.errors.append(_("The current password is wrong."))
-        else:
-            current_user.set_password(form.new.data)
-            services.revoke_all_sessions(current_user)
+        user = current_user._get_current_object()
+        errors = change_own_password(user, form.current.data, form.new.data, device="web")
+        for name, message in errors.items():
+            form[name].errors.append(message)
+        if not errors:
             db.session.commit()
-            services.start_session(current_user._get_current_object())
+            services.start_session(user)
             flash(_("Your password has been changed; other devices must sign in again."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+    status = 400 if form.errors else 200
+    return render_template("auth/profile.html", form=form), status
+
+
+# Pages a person with a temporary password may still open: the change form and what it needs.
+TEMPORARY_PASSWORD_ENDPOINTS = frozenset({"auth.profile", "auth.logout", "auth.set_language", "auth.login", "static",
+                                          "pwa.manifest", "pwa.service_worker", "pwa.offline"})
+
+
+@bp.before_app_request
+def require_password_change():
+    """A temporary password (reset or import) must be changed before anything else is done."""
+    if request.endpoint in TEMPORARY_PASSWORD_ENDPOINTS or request.endpoint is None:
+        return None
+    if not request.path.startswith("/api/") and "_user_id" not in session and "sid" not in session:
+        return None
+    if not (current_user.is_authenticated and current_user.must_change_password):
+        return None
+    message = _("Your password is temporary: choose a new one before going on.")
+    if request.path.startswith("/api/"):
+        from webapp.errors import json_error
+
+        return json_error(403, "password_change_required", message)
+    flash(message, "error")
+    return redirect(url_for("auth.profile"))

@@ -1,0 +1,1 @@
+"""``/admin``: the administration landing page linking every administration screen."""

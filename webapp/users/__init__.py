@@ -1,0 +1,1 @@
+"""User administration: the list, roles per unit, deactivation, password resets, sessions, CSV/XLSX import."""
