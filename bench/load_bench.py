@@ -4,7 +4,8 @@ For each database (an SQLite file, and a fresh database on the PostgreSQL server
 the app is served as ``make run`` serves it (``flask db upgrade``, ``flask seed-if-empty``, gunicorn with
 2 workers × 4 threads and an access log, the push worker beside it). ``wrk`` (Debian's) drives it from
 loopback with ``bench/load_mix.lua``: each request is a sync of 1–5 new entries or
-``GET /api/v1/entries?updated_since=<latest cursor>``, with one of 128 bearer tokens. In the same run
+``GET /api/v1/entries?updated_since=<latest cursor>``, with one of 128 bearer tokens of the commune's
+17 field staff (each in her own branch). In the same run
 the bare app of ``bench/load_bare_app.py`` (one idempotent INSERT per request, same gunicorn settings,
 same database) gives the ceiling. Each is measured with the entry table as seeded and again after it
 is filled with ``LOAD_FILL`` more submitted entries, to see whether throughput stays flat.
@@ -44,20 +45,23 @@ def run_wrk(url: str, clients: int, seconds: int, env: dict) -> dict:
     """One wrk run; the JSON line ``bench/load_mix.lua`` prints at the end, plus requests per second."""
     command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s",
                "-s", str(ROOT / "bench" / "load_mix.lua"), url]
-    output = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True,
-                            timeout=seconds + 60, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("LOADJSON "))
+    done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("LOADJSON ")), None)
+    if line is None:  # wrk itself failed: the run counts as one error, with wrk's words kept
+        return {"requests": 0, "seconds": seconds, "requests_per_second": 0.0, "p50_ms": 0.0, "p95_ms": 0.0,
+                "errors": 1, "wrk_failed": (done.stderr or done.stdout)[-500:]}
     figures = json.loads(line[len("LOADJSON "):])
     figures["requests_per_second"] = round(figures["requests"] / figures["seconds"], 1)
     figures["errors"] = sum(figures[key] for key in figures if key.startswith("errors_"))
     return figures
 
 
-def make_tokens(base_url: str, path: Path) -> None:
-    """``TOKENS`` bearer tokens of the demo field staff, with the unit and village each logs for."""
+def make_tokens(base_url: str, path: Path, usernames: list[str]) -> None:
+    """``TOKENS`` bearer tokens of the field staff, in turn (each logs for her own branch, so a phone
+    reads back what the few phones of its branch wrote), with the unit and village each logs for."""
     lines = []
     for number in range(TOKENS):
-        username = ("canbo1", "canbo2")[number % 2]
+        username = usernames[number % len(usernames)]
         response = requests.post(f"{base_url}/api/v1/tokens", json={
             "username": username, "password": "thanhxa-demo", "device_name": f"load {number}"}, timeout=30)
         response.raise_for_status()
@@ -108,7 +112,7 @@ def measure_database(name: str, workdir: Path) -> dict:
                                  with_worker=True) as app, \
                 load_servers.Served(load_servers.bare_command(PORT + 1), env, workdir / "bare.log") as bare:
             tokens = workdir / "tokens.txt"
-            make_tokens(app.url, tokens)
+            make_tokens(app.url, tokens, load_servers.field_staff(env))
             wrk_env = {"LOAD_TOKENS": str(tokens), "LOAD_MODE": "app"}
             for fill_count in (0, FILL):
                 entries = fill(load_servers.sqlalchemy_url(database_url), fill_count) if fill_count else \
@@ -145,7 +149,7 @@ def main() -> dict:
     result = {
         "what": "wrk, 2 threads, N keep-alive clients on loopback; binhdang served as `make run` serves it "
                 "(gunicorn 2 workers x 4 threads, access log, push worker) doing small syncs (1-5 new entries) "
-                "and GET /api/v1/entries?updated_since=<latest cursor> half and half, with 128 bearer tokens; "
+                "and GET /api/v1/entries?updated_since=<latest cursor> half and half, with 128 bearer tokens of the 17 field staff (one branch each); "
                 "beside a bare Flask app doing one idempotent INSERT per request (same gunicorn, same database), "
                 "in the same run; before and after filling the entry table",
         "seconds_per_run": SECONDS,

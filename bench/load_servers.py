@@ -56,6 +56,29 @@ def prepare(env: dict) -> None:
         subprocess.run([str(BIN / "flask"), *command], env=env, cwd=ROOT, check=True, capture_output=True)
 
 
+PHONES_SCRIPT = """
+import sqlalchemy as sa
+from webapp import create_app
+from webapp.auth.models import RoleAssignment, User
+from webapp.extensions import db
+app = create_app()
+with app.app_context():
+    staff = db.session.scalars(sa.select(User).join(RoleAssignment).where(RoleAssignment.role == "field_staff")
+                               .order_by(User.username)).unique().all()
+    for user in staff:
+        user.set_password("thanhxa-demo")
+    db.session.commit()
+    print(" ".join(user.username for user in staff))
+"""
+
+
+def field_staff(env: dict) -> list[str]:
+    """Every field staff account of the demo commune (one per branch), given the demo password."""
+    done = subprocess.run([str(BIN / "python"), "-c", PHONES_SCRIPT], env=env, cwd=ROOT, check=True,
+                          capture_output=True, text=True)
+    return done.stdout.split()
+
+
 def rollup_rebuild(env: dict) -> bool:
     """Rebuild the report rollup when the app has one (after filling the table behind its back)."""
     done = subprocess.run([str(BIN / "flask"), "rollup-rebuild"], env=env, cwd=ROOT, capture_output=True)
