@@ -22,6 +22,9 @@ def current_token() -> ApiToken | None:
     secret = getattr(g, "api_token_secret", None)
     if secret is None:
         return None
+    token = getattr(g, "api_token", None)
+    if token is not None and token.token_digest == token_digest(secret):
+        return token  # looked up when the request was signed in
     return db.session.scalar(sa.select(ApiToken).where(ApiToken.token_digest == token_digest(secret)))
 
 

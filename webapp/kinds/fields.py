@@ -49,6 +49,7 @@ class ValidationContext:
     strict_types: bool = False  # JSON clients send real numbers; HTML forms send text
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     closed_periods: tuple[ClosedRange, ...] = ()
+    version: int = 0  # of the settings it was made from (``entries.settings_cache``)
 
     def closed_period_error(self, unit_id: Any, day: Any):
         """The message for a ``day`` inside a closed period of ``unit_id``'s commune, else None."""

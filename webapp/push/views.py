@@ -12,7 +12,7 @@ from webapp.auth.api_auth import bearer_secret
 from webapp.errors import json_error
 from webapp.extensions import db
 from webapp.inputs import int_id, storable
-from webapp.push import cli, guard, outbox, services  # noqa: F401  (outbox connects the event receivers)
+from webapp.push import cli, guard, notify, outbox, services  # noqa: F401  (outbox connects the event receivers)
 from webapp.push import openapi as _openapi  # noqa: F401  (describes the endpoints)
 from webapp.push.vapid import vapid_keys
 
@@ -77,6 +77,7 @@ def _device_name() -> str:
 def notifications():
     """My notifications, newest first: the same messages as the pushes, for phones without push."""
     page = db.paginate(services.notifications_of(current_user), per_page=PAGE_SIZE, error_out=False)
+    notify.fresh(page.items)  # a pending "waiting" message says how many wait now
     return render_template("push/notifications.html", page=page,
                            service_worker_url=current_app.config["PUSH_SERVICE_WORKER_URL"])
 
