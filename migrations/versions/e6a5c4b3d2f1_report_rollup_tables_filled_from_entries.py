@@ -1,7 +1,7 @@
 """report rollup tables (sums of entries for reports), filled from the entries already stored
 
 Revision ID: e6a5c4b3d2f1
-Revises: e5f4a7b6c8d9
+Revises: f1a9c3e7b5d2
 Create Date: 2026-12-01 23:02:40.334383
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e6a5c4b3d2f1'
-down_revision = 'e5f4a7b6c8d9'
+down_revision = 'f1a9c3e7b5d2'
 branch_labels = None
 depends_on = None
 
