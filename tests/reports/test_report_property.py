@@ -189,6 +189,7 @@ def test_every_figure_equals_the_direct_sum(app, client, officer, entries):
 
 OPERATION = st.one_of(
     st.tuples(st.just("create"), ENTRY),
+    st.tuples(st.just("sync"), st.lists(ENTRY, min_size=1, max_size=4)),
     st.tuples(st.just("edit"), st.integers(0, 30), ENTRY),
     st.tuples(st.just("review"), st.integers(0, 30), st.sampled_from(["approve", "return"])),
     st.tuples(st.just("merge"), st.sampled_from(VILLAGES), st.sampled_from(VILLAGES)),
@@ -206,8 +207,10 @@ def _write(item: dict) -> dict:
 
 
 def _apply(operation: tuple, made: list[str]) -> None:
-    """One write through the services: create, edit (a returned entry goes back to review), review, or
-    a village merge (entries moved by one UPDATE, then the commune's rollup rebuilt)."""
+    """One write through the services: create, a batch of new entries through the sync API's set-based
+    path, edit (a returned entry goes back to review), review, or a village merge (entries moved by one
+    UPDATE, then the commune's rollup rebuilt)."""
+    from webapp.api.sync import sync_entries
     from webapp.entries import services
     from webapp.review import services as review
     from webapp.units.models import Unit
@@ -218,6 +221,11 @@ def _apply(operation: tuple, made: list[str]) -> None:
         clean, errors = kind.validate(_write(operation[1]), services.validation_context(author, strict_types=True))
         if not errors:
             made.append(services.create_entry(author, str(uuidlib.uuid4()), kind, clean).uuid)
+    elif operation[0] == "sync":
+        batch = [{"uuid": str(uuidlib.uuid4()), "kind": item["kind"], "base_revision": None,
+                  "data": _write(item)} for item in operation[1]]
+        results = sync_entries(author, batch, "test-phone")
+        made += [outcome["uuid"] for outcome in results if outcome["status"] == "created"]
     elif operation[0] in ("edit", "review") and made:
         entry = db.session.scalar(sa.select(Entry).where(Entry.uuid == made[operation[1] % len(made)]))
         if operation[0] == "edit" and entry.status != "approved":

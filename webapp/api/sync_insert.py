@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from webapp.auth.models import User, utcnow
 from webapp.entries.models import COLUMN_FIELDS, AuditEvent, Entry
 from webapp.entries.services import audit_changes
 from webapp.extensions import db
+from webapp.reports import rollup
 from webapp.text import fold
 
 
@@ -87,5 +89,6 @@ def insert_new(user: User, device: str, batch: list[tuple[str, str, dict]], name
         db.session.execute(sa.insert(AuditEvent.__table__), [
             {"entry_id": row["id"], "user_id": user.id, "action": "create", "at": now, "device": device[:120],
              "changes": audit_changes({}, datas[uuid]), "comment": ""} for uuid, row in inserted.items()])
+        rollup.record([(None, rollup.snapshot(SimpleNamespace(**row))) for row in inserted.values()])
         events.entries_created.send(user, rows=list(inserted.values()))
     return inserted
