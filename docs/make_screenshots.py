@@ -32,15 +32,16 @@ def shoot(page, path: str, name: str, scroll_to: str | None = None) -> None:
 
 
 def main() -> None:
-    """Entry form and list (field staff), review queue (supervisor), dashboard (officer)."""
+    """Entry form and list (field staff), review queue (supervisor), dashboard (officer), a new commune (admin)."""
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        scroll = {"dashboard.png": "[data-kpis]"}
+        scroll = {"dashboard.png": "[data-kpis]", "admin-commune.png": "#template-units"}
         for username, shots in (("canbo1", [("/entries/new/outreach", "entry-form.png"),
                                             ("/entries/", "entry-list.png")]),
                                 ("duyet", [("/review/", "review-queue.png")]),
-                                ("tonghop", [("/reports/?period=year-2023", "dashboard.png")])):
+                                ("tonghop", [("/reports/?period=year-2023", "dashboard.png")]),
+                                ("quantri", [("/communes/new/00640", "admin-commune.png")])):
 
             context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1.5)
             page = context.new_page()

@@ -70,3 +70,7 @@ def init_app(app: Flask) -> None:
     from webapp.users.cli import users_cli
 
     app.cli.add_command(users_cli)
+    from webapp.communes.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -23,6 +23,22 @@ ADMIN_ACTION_LABELS = {
     "user_password_change": _l("Password changed"),
     "user_session_end": _l("Browser signed out"),
     "user_token_revoke": _l("Device signed out"),
+    # Communes (webapp/communes): the commune, its units, villages, topics, campaigns and yearly plan.
+    "setup": _l("First run"),
+    "commune_create": _l("Commune created"),
+    "unit_add": _l("Unit added"),
+    "unit_rename": _l("Unit renamed"),
+    "unit_move": _l("Unit moved"),
+    "unit_active": _l("Unit deactivated or reactivated"),
+    "village_add": _l("Village added"),
+    "village_rename": _l("Village renamed"),
+    "village_active": _l("Village deactivated or reactivated"),
+    "village_merge": _l("Villages merged"),
+    "topic_add": _l("Topic added"),
+    "topic_edit": _l("Topic renamed"),
+    "campaign_add": _l("Campaign added"),
+    "campaign_edit": _l("Campaign changed"),
+    "plan_copy": _l("Last year's plan copied"),
 }
 
 CHANGE_LABELS = {
@@ -33,8 +49,23 @@ CHANGE_LABELS = {
     "must_change_password": _l("Temporary password"),
     "session": _l("Browser"),
     "token": _l("Device"),
+    "name": _l("Name"),
+    "code": _l("Code"),
+    "unit": _l("Unit"),
+    "parent": _l("Under"),
+    "units": _l("Units"),
+    "village": _l("Village"),
+    "villages": _l("Villages"),
+    "branch": _l("Women's-union branch"),
+    "entries_moved": _l("Entries moved"),
+    "topic": _l("Topic"),
+    "campaign": _l("Campaign"),
+    "year": _l("Year"),
+    "targets": _l("Targets"),
+    "campaigns": _l("Campaigns"),
+    "admin": _l("Administrator"),
 }
-HIDDEN_KEYS = ("commune_id", "subject", "period", "period_id", "from", "to")
+HIDDEN_KEYS = ("commune_id", "subject", "period", "period_id", "from", "to", "unit_id", "village_id")
 
 
 def _value(value: Any, role_labels: dict) -> str:

@@ -42,7 +42,8 @@ def visible_unit_ids(user) -> sa.Select:
 
 def loggable_units(user) -> list[Unit]:
     """Units ``user`` may log activities for, in tree order."""
-    return list(db.session.scalars(sa.select(Unit).where(_scope_condition(user, LOGGING_ROLES)).order_by(Unit.path)))
+    return list(db.session.scalars(sa.select(Unit).where(_scope_condition(user, LOGGING_ROLES), Unit.active)
+                                   .order_by(Unit.path)))
 
 
 def reviewable_unit_ids(user) -> sa.Select:
@@ -68,7 +69,7 @@ def villages_for(user) -> list[Village]:
     if not ids:
         return []
     return list(db.session.scalars(
-        sa.select(Village).where(Village.commune_id.in_(ids)).order_by(Village.name)
+        sa.select(Village).where(Village.commune_id.in_(ids), Village.active).order_by(Village.name)
     ))
 
 

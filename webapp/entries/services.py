@@ -49,7 +49,10 @@ def validation_context(user: User, strict_types: bool = False) -> ValidationCont
     topics = list(db.session.scalars(
         sa.select(Topic).where(Topic.commune_id.in_(communes)).order_by(Topic.position, Topic.name)))
     campaigns = list(db.session.scalars(
-        sa.select(Campaign).where(Campaign.commune_id.in_(communes)).order_by(Campaign.position)))
+        sa.select(Campaign).where(Campaign.commune_id.in_(communes)).order_by(Campaign.position, Campaign.id)))
+    # A campaign kept for several years (one row a year, same code) is one choice.
+    seen: set[str] = set()
+    campaigns = [c for c in campaigns if not (c.code in seen or seen.add(c.code))]
     return ValidationContext(
         unit_ids=frozenset(u.id for u in units),
         village_ids=frozenset(v.id for v in villages),

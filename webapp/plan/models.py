@@ -27,7 +27,7 @@ class Campaign(db.Model):
     """A campaign an activity belongs to; action months recur every year between two days."""
 
     __tablename__ = "campaign"
-    __table_args__ = (sa.UniqueConstraint("commune_id", "code", name="uq_campaign_commune_code"),)
+    __table_args__ = (sa.UniqueConstraint("commune_id", "code", "year", name="uq_campaign_commune_code_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
@@ -38,6 +38,8 @@ class Campaign(db.Model):
     end_month: Mapped[Optional[int]] = mapped_column()
     end_day: Mapped[Optional[int]] = mapped_column()
     position: Mapped[int] = mapped_column(default=0)
+    # The plan year this campaign belongs to; None for one that recurs every year unchanged.
+    year: Mapped[Optional[int]] = mapped_column()
 
     def covers(self, day: dt.date) -> bool:
         """Whether ``day`` falls in this campaign's yearly window (both ends included)."""

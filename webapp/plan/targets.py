@@ -33,7 +33,7 @@ METRICS: dict[str, Metric] = {m.code: m for m in (
     Metric("women", _l("Women participants")),
     Metric("women_share", _l("Share of women among participants (%)"), percent=True, cumulative=False),
     Metric("villages_reached", _l("Villages reached (%)"), percent=True, cumulative=False),
-    Metric("column", _l("Total of a report column")),
+    Metric("column", _l("Total of a count the activities give (e.g. broadcasts, banners)")),
     Metric("indicator", _l("National strategy indicator"), cumulative=False),
 )}
 UNIT_TYPES = ("branch", "organisation", "agency")
@@ -115,7 +115,7 @@ def validate(form: dict[str, str], unit_ids: set[int], period_codes: set[str]) -
     clean["unit_type"] = unit_type
     column = (form.get("report_column") or "").strip() or None
     if metric == "column" and column not in dict(column_choices()):
-        errors["report_column"] = _("Choose the report column to total.")
+        errors["report_column"] = _("Choose which count of the activities to add up.")
     clean["report_column"] = column if metric == "column" else None
     indicator = (form.get("indicator") or "").strip() or None
     if metric == "indicator" and indicator not in indicators.INDICATORS:

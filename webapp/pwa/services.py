@@ -108,10 +108,16 @@ def service_worker_source() -> str:
 
 
 def commune_name() -> str | None:
-    """The name of the (first) commune this server serves, for the installed app's name."""
+    """The commune in the installed app's name: the signed-in person's own; for a visitor, the commune
+    only when the server serves just one (never merely the first commune of the database)."""
+    from webapp.communes.services import home_commune_name
     from webapp.units.models import Unit
 
-    return db.session.scalar(sa.select(Unit.name).where(Unit.type == "commune").order_by(Unit.id).limit(1))
+    own = home_commune_name()
+    if own is not None:
+        return own
+    names = db.session.scalars(sa.select(Unit.name).where(Unit.type == "commune").limit(2)).all()
+    return names[0] if len(names) == 1 else None
 
 
 def _icon(file: str, size: str, purpose: str) -> dict:

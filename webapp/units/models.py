@@ -25,6 +25,10 @@ class Unit(db.Model):
     # Materialised path "/1/4/9/": a subtree is a prefix match on both databases.
     path: Mapped[str] = mapped_column(sa.String(400), index=True, default="")
     village_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("village.id", use_alter=True))
+    # The commune's code in the national list of administrative units (after 1/7/2025), e.g. "00640".
+    official_code: Mapped[Optional[str]] = mapped_column(sa.String(10), unique=True)
+    # A deactivated unit logs nothing new; its entries stay in every report (never deleted).
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id], foreign_keys=[parent_id])
     village: Mapped[Optional["Village"]] = relationship(foreign_keys=[village_id])
@@ -62,6 +66,10 @@ class Village(db.Model):
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
     code: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    # A deactivated (or merged) village is no longer offered; its history stays.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The village this one was merged into (its entries moved there).
+    merged_into_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("village.id"))
 
     def __repr__(self) -> str:
         """Debug representation."""
