@@ -169,5 +169,5 @@ def test_a_small_sync_costs_the_same_statements_on_a_small_and_a_large_table(app
         db.session.commit()
     large = _statements(app, api, token, [api.entry() for _ in range(3)])
     assert large == small
-    assert len(small) <= 10, small
+    assert len(small) <= 12, small  # 8 for the entries, their audit and the counter; up to 4 for the rollup
     assert not [s for s in small if "count(" in s.lower() or "max(" in s.lower()], small
