@@ -23,6 +23,7 @@ from webapp.auth.models import User
 from webapp.entries import services
 from webapp.entries.models import Entry
 from webapp.extensions import db
+from webapp.inputs import int_id, storable
 from webapp.kinds import Kind, ValidationContext, get_kind
 
 STATUSES = ("created", "updated", "unchanged", "conflict", "rejected", "forbidden")
@@ -118,7 +119,7 @@ def sync_one(context: SyncContext, item: Incoming) -> dict:
         # Another request saved this UUID between our look-up and our write: decide again.
         context.saved.pop(item.uuid, None)
         return _decide(context, item)
-    except DataError:
+    except (DataError, UnicodeError, OverflowError):
         current_app.logger.warning("sync: entry %s could not be stored", item.uuid, exc_info=True)
         return result(item.echo, "rejected",
                       errors={WHOLE_ENTRY: _("The database cannot store a value of this entry.")})
@@ -172,20 +173,12 @@ def as_data(clean: dict) -> dict:
 def _foreign_unit(data: dict, validation: ValidationContext) -> bool:
     """Whether ``data`` names, as a number, a unit the user may not log for."""
     raw = data.get("unit_id")
-    if isinstance(raw, str) and raw.strip().isdigit():
-        raw = int(raw)
+    if isinstance(raw, str) and int_id(raw) is not None:
+        raw = int_id(raw)
     return isinstance(raw, int) and not isinstance(raw, bool) and raw not in validation.unit_ids
 
 
 def _unstorable_text(data: dict) -> dict:
-    """Fields whose text holds a NUL character, which no database column can keep."""
-    def has_nul(value: Any) -> bool:
-        """Whether a text, or a text in a list, holds NUL."""
-        if isinstance(value, str):
-            return "\x00" in value
-        if isinstance(value, list):
-            return any(has_nul(v) for v in value)
-        return False
-
-    return {str(name): _("Contains a character that cannot be stored.") for name, value in data.items()
-            if has_nul(value)}
+    """Fields whose name or text holds what no database column can keep (NUL, a lone surrogate)."""
+    return {ascii(name)[1:-1] if not storable(name) else str(name): _("Contains a character that cannot be stored.")
+            for name, value in data.items() if not storable(name) or not storable(value)}

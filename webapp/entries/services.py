@@ -17,6 +17,7 @@ from webapp.auth import permissions
 from webapp.auth.models import User, utcnow
 from webapp.entries.models import AuditEvent, ChangeCounter, Entry
 from webapp.extensions import db
+from webapp.inputs import int_id, month_range
 from webapp.kinds import Kind, ValidationContext
 from webapp.kinds.fields import ClosedRange
 from webapp.periods.models import ClosedPeriod
@@ -212,16 +213,13 @@ class EntryFilters:
     @classmethod
     def from_args(cls, args) -> "EntryFilters":
         """Read filters leniently: a malformed value is ignored, never an error page."""
-        village = args.get("village_id", "")
         month = args.get("month", "")
-        try:
-            dt.date.fromisoformat(month + "-01")
-        except ValueError:
+        if month_range(month) is None:
             month = ""
         return cls(
             kind=args.get("kind", "")[:40],
             status=args.get("status", "") if args.get("status") in ("submitted", "approved", "returned") else "",
-            village_id=int(village) if village.isdigit() else None,
+            village_id=int_id(args.get("village_id")),
             month=month,
             q=args.get("q", "")[:100],
         )
@@ -235,9 +233,8 @@ class EntryFilters:
         if self.village_id:
             query = query.where(Entry.village_id == self.village_id)
         if self.month:
-            start = dt.date.fromisoformat(self.month + "-01")
-            end = (start + dt.timedelta(days=32)).replace(day=1)
-            query = query.where(Entry.date >= start, Entry.date < end)
+            start, end = month_range(self.month)
+            query = query.where(Entry.date >= start, Entry.date <= end)
         for word in fold(self.q).split():
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(Entry.search_text.like(f"%{escaped}%", escape="\\"))

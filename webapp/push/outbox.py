@@ -21,7 +21,7 @@ from webapp import events
 from webapp.auth.models import User, utcnow
 from webapp.entries.models import Entry
 from webapp.extensions import db
-from webapp.push.models import APPROVED, RETURNED, WAITING, Notification
+from webapp.push.models import APPROVED, RETURNED, WAITING, Notification, PushDelivery
 from webapp.push.notify import URGENCY, commune_zone, compose, reviewers_of
 
 NOTES = "binhdang_push_notes"  # key of the events noted in ``Session.info`` until commit
@@ -62,9 +62,13 @@ def _pending(user_id: int, topic: str) -> Notification | None:
 
 
 def _last_sent(user_id: int, topic: str) -> dt.datetime | None:
-    """When the person's last notification of ``topic`` was sent."""
+    """When the person's last notification of ``topic`` reached a device (one that reached none, e.g.
+    before they subscribed, does not start the grouping interval)."""
+    delivered = sa.select(PushDelivery.id).where(PushDelivery.notification_id == Notification.id,
+                                                 PushDelivery.state == "sent")
     return db.session.scalar(sa.select(sa.func.max(Notification.dispatched_at)).where(
-        Notification.user_id == user_id, Notification.topic == topic, Notification.state == "sent"))
+        Notification.user_id == user_id, Notification.topic == topic, Notification.state == "sent",
+        delivered.exists()))
 
 
 def next_digest_time(now: dt.datetime) -> dt.datetime:

@@ -1,6 +1,7 @@
 """Reading the users pages' forms (plain HTML forms; CSRF is checked for every POST by the app)."""
 from __future__ import annotations
 
+from webapp.inputs import int_id
 from webapp.units.models import Unit
 from webapp.users import scope, services
 
@@ -11,9 +12,9 @@ def read_profile(form) -> services.Profile:
 
 
 def read_unit(form) -> Unit | None:
-    """The unit chosen in the form (None when missing or malformed)."""
-    raw = str(form.get("unit_id", ""))
-    return scope.get_by_id(Unit, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    """The unit chosen in the form (None when missing, malformed or beyond any id)."""
+    unit_id = int_id(form.get("unit_id", ""))
+    return scope.get_by_id(Unit, unit_id) if unit_id else None
 
 
 def read_role(form) -> str:
