@@ -12,10 +12,9 @@ def read_profile(form) -> services.Profile:
 
 
 def read_unit(form) -> Unit | None:
-    """The unit chosen in the form (None when missing or malformed)."""
-    raw = str(form.get("unit_id", ""))
-    row_id = int_id(raw)
-    return scope.get_by_id(Unit, row_id) if row_id else None
+    """The unit chosen in the form (None when missing, malformed or beyond any id)."""
+    unit_id = int_id(form.get("unit_id", ""))
+    return scope.get_by_id(Unit, unit_id) if unit_id else None
 
 
 def read_role(form) -> str:
