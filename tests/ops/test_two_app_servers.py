@@ -17,7 +17,7 @@ from tests.ops.servers import AppServer, Worker, environment
 from tests.push.local_push_service import BrowserKeys, LocalPushService
 from tests.reports.helpers import YEAR_2023, docx_tables
 
-SETTINGS = {"PUSH_ALLOW_LOCAL_ENDPOINTS": True, "PUSH_RETRY_BASE_SECONDS": 0,
+SETTINGS = {"PUSH_ALLOW_LOCAL_ENDPOINTS": True, "PUSH_ALLOWED_HOSTS": [], "PUSH_RETRY_BASE_SECONDS": 0,
             "PUSH_WAITING_INTERVAL_MINUTES": 0, "PUSH_RETURNED_GROUP_MINUTES": 0}
 
 
