@@ -105,11 +105,14 @@ class Chromium:
         self.profile = profile
         self.context = None
 
-    def start(self, offline: bool = False):
-        """Launch Chromium on the profile; returns the browser context."""
+    def start(self, offline: bool = False, bypass_csp: bool = True):
+        """Launch Chromium on the profile; returns the browser context. Playwright's own string
+        expressions (``wait_for_function("…")``) are evaluated with eval, which the app's CSP
+        forbids, so tests bypass the CSP unless they test it (``bypass_csp=False``)."""
         self.context = self.playwright.chromium.launch_persistent_context(
             str(self.profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-            offline=offline, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", service_workers="allow")
+            offline=offline, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", service_workers="allow",
+            bypass_csp=bypass_csp)
         self.context.set_default_timeout(20000)
         if os.environ.get("BROWSER_CONSOLE"):
             self.context.on("console", lambda message: print("console:", message.type, message.text))

@@ -37,7 +37,7 @@ def test_no_page_of_any_role_violates_the_policy(demo_server, chromium):
     """Every GET page of the URL map for five roles (field staff, supervisor, officer, admin,
     province officer), plus an htmx search and a dashboard filter: zero violations."""
     server, urls = demo_server
-    context = chromium.start()
+    context = chromium.start(bypass_csp=False)
     context.add_init_script(LISTEN)
     console: list[str] = []
     context.on("console", lambda message: console.append(message.text)
