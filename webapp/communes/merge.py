@@ -10,6 +10,7 @@ from webapp.communes.structure import village_of
 from webapp.entries import services as entry_services
 from webapp.entries.models import Entry
 from webapp.extensions import db
+from webapp.reports import rollup
 from webapp.units.models import Unit, Village
 
 
@@ -36,8 +37,11 @@ def merge_villages(commune: Unit, merged_id, survivor_id, actor) -> int:
     entry_services.lock_changes()
     merged, survivor = db.session.get(Village, merged.id), db.session.get(Village, survivor.id)
     entries = list(db.session.scalars(sa.select(Entry).where(Entry.village_id == merged.id).order_by(Entry.id)))
+    moved = []
     for entry in entries:
+        before = rollup.snapshot(entry)
         entry.village_id = survivor.id
+        moved.append((before, rollup.snapshot(entry)))
         entry.updated_at = utcnow()
         entry.change_seq = entry_services.next_change_seq()
         entry.refresh_search_text(entry.unit.name, survivor.name)
@@ -48,19 +52,7 @@ def merge_villages(commune: Unit, merged_id, survivor_id, actor) -> int:
     merged.active = False
     merged.merged_into_id = survivor.id
     audit(actor, "village_merge", commune.id, village=[merged.name, survivor.name], entries_moved=len(entries))
+    rollup.record(moved)
     db.session.flush()
-    _rebuild_rollup(commune.id)
     return len(entries)
 
-
-def _rebuild_rollup(commune_id: int) -> None:
-    """Recompute the report rollup of the commune (``webapp/reports/rollup``), once that package exists."""
-    import importlib
-
-    try:
-        rollup = importlib.import_module("webapp.reports.rollup")
-    except ModuleNotFoundError as error:
-        if error.name != "webapp.reports.rollup":
-            raise
-        return
-    rollup.rebuild(commune_id)
