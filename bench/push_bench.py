@@ -40,7 +40,7 @@ def main() -> dict:
     from webapp.push.vapid import vapid_keys
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'bench.sqlite'}",
-                      "PUSH_ALLOW_LOCAL_ENDPOINTS": True, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+                      "PUSH_ALLOW_LOCAL_ENDPOINTS": True, "PUSH_ALLOWED_HOSTS": [], "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     service, keys = LocalPushService(), BrowserKeys()
     with app.app_context():
         db.create_all()

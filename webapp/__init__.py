@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,10 +66,20 @@ def feature_modules(name: str) -> list:
     return modules
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in routes: ASCII digits up to 18 of them (any integer column can hold it)."""
+
+    def __init__(self, map, *args, **kwargs):
+        """The werkzeug converter with a maximum unless the rule gives one."""
+        kwargs.setdefault("max", 10**18 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per feature package: the ``bp`` of each ``webapp/<feature>/views.py``."""
     from webapp import navigation
 
+    app.url_map.converters["int"] = BoundedIntConverter  # an id of 20+ digits is a 404, not an overflow
     navigation.init_app(app)
     for module in feature_modules("views"):
         app.register_blueprint(module.bp)

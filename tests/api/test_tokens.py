@@ -142,3 +142,24 @@ def test_a_revoked_bearer_token_is_refused_even_beside_a_session_cookie(api, aut
     assert api.client.get("/api/v1/me").status_code == 200
     response = api.client.get("/api/v1/me", headers=api.auth(token))
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_a_tokens_last_use_is_written_at_most_every_few_minutes(api):
+    """Requests close together leave the recorded last use alone; one after the interval moves it."""
+    import datetime as dt
+
+    from webapp.auth.services import TOKEN_TOUCH_INTERVAL
+
+    token = api.token()
+    assert api.client.get("/api/v1/me", headers=api.auth(token)).status_code == 200
+    with api.client.application.app_context():
+        first = db.session.scalar(sa.select(ApiToken.last_used_at))
+    assert api.client.get("/api/v1/me", headers=api.auth(token)).status_code == 200
+    with api.client.application.app_context():
+        assert db.session.scalar(sa.select(ApiToken.last_used_at)) == first
+        earlier = first - TOKEN_TOUCH_INTERVAL - dt.timedelta(seconds=1)
+        db.session.execute(sa.update(ApiToken).values(last_used_at=earlier))
+        db.session.commit()
+    assert api.client.get("/api/v1/me", headers=api.auth(token)).status_code == 200
+    with api.client.application.app_context():
+        assert db.session.scalar(sa.select(ApiToken.last_used_at)) > first

@@ -10,7 +10,7 @@ from tests.push.local_push_service import LocalPushService
 @pytest.fixture
 def app_settings(database_url):
     """The test settings, with local push endpoints allowed and immediate retries."""
-    return test_settings(database_url, PUSH_ALLOW_LOCAL_ENDPOINTS=True, PUSH_RETRY_BASE_SECONDS=0)
+    return test_settings(database_url, PUSH_ALLOW_LOCAL_ENDPOINTS=True, PUSH_ALLOWED_HOSTS=[], PUSH_RETRY_BASE_SECONDS=0)
 
 
 @pytest.fixture

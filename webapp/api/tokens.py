@@ -11,6 +11,7 @@ from webapp.api.errors import ApiError
 from webapp.auth.models import ApiToken, User, token_digest, utcnow
 from webapp.auth.services import authenticate
 from webapp.extensions import db
+from webapp.inputs import storable
 
 WEB_DEVICE = "web"
 ADMIN_LIST_LIMIT = 500
@@ -21,6 +22,9 @@ def current_token() -> ApiToken | None:
     secret = getattr(g, "api_token_secret", None)
     if secret is None:
         return None
+    token = getattr(g, "api_token", None)
+    if token is not None and token.token_digest == token_digest(secret):
+        return token  # looked up when the request was signed in
     return db.session.scalar(sa.select(ApiToken).where(ApiToken.token_digest == token_digest(secret)))
 
 
@@ -44,6 +48,8 @@ def issue_token(payload: Any) -> str:
         device = ""
     if not isinstance(device, str) or len(device) > 120:
         raise ApiError(400, "bad_request", _("device_name must be text of at most 120 characters."))
+    if not storable(payload):
+        raise ApiError(400, "bad_request", _("Contains a character that cannot be stored."))
     if len(username) > 200 or len(password) > 1000:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
     user = authenticate(username, password)

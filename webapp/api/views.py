@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import lazyload
 
 from webapp.api import openapi, spec, sync as sync_service, tokens  # noqa: F401 (spec registers paths)
 from webapp.api.errors import ApiError
 from webapp.auth import permissions
-from webapp.entries import services as entry_services
 from webapp.entries.models import Entry
 from webapp.extensions import db, limiter
 from webapp.kinds import all_kinds
@@ -133,8 +134,9 @@ def entries():
     """Entries the user may see that changed after the cursor, in change order, one page."""
     since = _parse_cursor(request.args.get("updated_since"))
     limit = _parse_limit(request.args.get("limit"))
+    units = sync_service.visible_unit_ids(current_user._get_current_object())
     rows = db.session.scalars(
-        entry_services.visible_entries(current_user).where(Entry.change_seq > since)
+        sa.select(Entry).where(Entry.unit_id.in_(units), Entry.change_seq > since).options(lazyload("*"))
         .order_by(Entry.change_seq, Entry.id).limit(limit)).all()
     cursor = str(rows[-1].change_seq) if rows else str(since)
     return jsonify(entries=[entry.to_dict() for entry in rows], cursor=cursor, more=len(rows) == limit)

@@ -14,6 +14,7 @@ from webapp.audit.admin_events import ADMIN_ACTION_LABELS
 from webapp.auth.models import RoleAssignment, User
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
+from webapp.inputs import filter_day, int_id
 from webapp.units.models import Unit
 
 ENTRY_ACTIONS = ("create", "edit", "resubmit", "approve", "return", "lock", "reopen")
@@ -30,10 +31,7 @@ def audit_communes(user: User) -> set[int]:
 
 def _day(value: Any) -> dt.date | None:
     """A YYYY-MM-DD date, or None when absent or malformed."""
-    try:
-        return dt.date.fromisoformat(str(value or "")[:10])
-    except ValueError:
-        return None
+    return filter_day(value)
 
 
 def _utc_midnight(day: dt.date) -> dt.datetime:
@@ -58,7 +56,7 @@ class AuditFilters:
         """Read the filters leniently: a malformed value is ignored."""
         user_id = str(args.get("user_id", ""))
         action = str(args.get("action", ""))
-        return cls(int(user_id) if user_id.isdigit() else None, action if action in ACTIONS else "",
+        return cls(int_id(user_id), action if action in ACTIONS else "",
                    _day(args.get("from")), _day(args.get("to")), str(args.get("kind", ""))[:40])
 
     def apply(self, query: sa.Select) -> sa.Select:

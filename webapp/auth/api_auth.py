@@ -37,7 +37,8 @@ def bearer_user():
         g.bearer_user = user_for_token(secret) if secret and request.path.startswith(API_PREFIX) else None
         if g.bearer_user is not None:
             g.api_token_secret = secret
-            db.session.commit()  # record the token's last use
+            if db.session.dirty:
+                db.session.commit()  # the token's last use, written once every few minutes
     return g.bearer_user
 
 

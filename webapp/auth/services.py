@@ -6,7 +6,8 @@ import secrets
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import current_app, request, session
+from sqlalchemy.orm import joinedload
+from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,6 +15,9 @@ from webapp.auth.models import ApiToken, LoginSession, User, token_digest, utcno
 from webapp.extensions import db, login_manager
 
 SESSION_KEY = "sid"
+# A token's last use is written at most this often: a write (and on SQLite the database's one write
+# lock) on every API request would cost more than the request itself.
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
 
 
 @lru_cache(maxsize=1)
@@ -81,11 +85,15 @@ def revoke_all_sessions(user: User) -> None:
 
 
 def user_for_token(secret: str) -> User | None:
-    """The user behind a bearer token that is not revoked; records its last use."""
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_digest == token_digest(secret)))
+    """The user behind a bearer token that is not revoked; records its last use (to within a few minutes)."""
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_digest == token_digest(secret))
+                            .options(joinedload(ApiToken.user).lazyload(User.roles)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
+    g.api_token = row
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        row.last_used_at = now
     return row.user
 
 

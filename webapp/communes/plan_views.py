@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webapp.inputs import int_id
 from webapp.communes import services, yearplan
 from webapp.communes.views import bp
 from webapp.extensions import db
@@ -17,7 +18,8 @@ from webapp.plan.models import Campaign, Topic
 def _year() -> int:
     """The year asked for (this year by default)."""
     raw = request.values.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else dt.date.today().year
+    year = int_id(raw)
+    return year if year is not None and 2000 <= year <= 2100 else dt.date.today().year
 
 
 @bp.route("/communes/<int:commune_id>/topics", methods=["GET", "POST"])
@@ -30,8 +32,8 @@ def topics(commune_id: int):
     if request.method == "POST":
         topic = None
         if request.form.get("topic_id"):
-            topic = db.session.get(Topic, int(request.form["topic_id"])) \
-                if request.form["topic_id"].isdigit() else None
+            topic = db.session.get(Topic, int_id(request.form["topic_id"])) \
+                if int_id(request.form["topic_id"]) else None
             if topic is None or topic.commune_id != commune.id:
                 abort(404)
             failed = topic.id
@@ -60,7 +62,7 @@ def campaigns(commune_id: int):
         campaign = None
         if request.form.get("campaign_id"):
             raw = request.form["campaign_id"]
-            campaign = db.session.get(Campaign, int(raw)) if raw.isdigit() else None
+            campaign = db.session.get(Campaign, int_id(raw)) if int_id(raw) else None
             if campaign is None or campaign.commune_id != commune.id:
                 abort(404)
             failed = campaign.id

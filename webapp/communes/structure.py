@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from webapp.inputs import int_id
 from webapp.communes import template as tpl
 from webapp.communes.services import CommuneError, audit
 from webapp.extensions import db
@@ -51,7 +52,7 @@ def tree(commune: Unit) -> list[tuple[Unit, int]]:
 
 def unit_of(commune: Unit, unit_id) -> Unit:
     """A unit of this commune; CommuneError when it is not one."""
-    unit = db.session.get(Unit, int(unit_id)) if str(unit_id or "").isdigit() else None
+    unit = db.session.get(Unit, int_id(unit_id)) if int_id(unit_id) else None
     if unit is None or unit.commune_id != commune.id:
         raise CommuneError({"parent_id": _("Choose a unit of this commune.")})
     return unit
@@ -120,7 +121,7 @@ def villages(commune: Unit) -> list[Village]:
 
 def village_of(commune: Unit, village_id, field: str = "village_id") -> Village:
     """A village of this commune; CommuneError when it is not one."""
-    village = db.session.get(Village, int(village_id)) if str(village_id or "").isdigit() else None
+    village = db.session.get(Village, int_id(village_id)) if int_id(village_id) else None
     if village is None or village.commune_id != commune.id:
         raise CommuneError({field: _("Choose a village of this commune.")})
     return village

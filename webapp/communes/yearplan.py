@@ -56,7 +56,7 @@ def _day_month(form, prefix: str, errors: dict) -> tuple[int, int] | None:
     """A day and month typed as ``dd/mm`` (e.g. 15/11); a specific error when it is not one."""
     raw = str(form.get(prefix) or "").strip().replace("-", "/").replace(".", "/")
     parts = raw.split("/")
-    if len(parts) == 2 and all(p.isdigit() for p in parts):
+    if len(parts) == 2 and all(p.isascii() and p.isdigit() and len(p) <= 2 for p in parts):
         day, month = int(parts[0]), int(parts[1])
         if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2024, month)[1]:
             return day, month

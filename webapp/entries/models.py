@@ -122,10 +122,12 @@ class Entry(db.Model):
 
 
 class ChangeCounter(db.Model):
-    """A single row whose value is the last ``change_seq`` handed out.
+    """Counters: row 1's value is the last ``change_seq`` handed out; row 2's is the version of the
+    settings a write checks against (``webapp.entries.settings_cache``).
 
-    Incrementing it inside the writing transaction locks the row until commit, so sequence numbers
-    become visible in the order they were given: a reader's cursor never skips a change.
+    Incrementing row 1 inside the writing transaction locks it until commit, so sequence numbers
+    become visible in the order they were given: a reader's cursor never skips a change. Writers take
+    it as late as they can (after every read and check), so the lock lasts only for the writes.
     """
 
     __tablename__ = "change_counter"

@@ -1,6 +1,7 @@
 """Creating, editing and finding entries: the one path both the HTML form and the sync API use."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid as uuidlib
 from dataclasses import dataclass
@@ -15,8 +16,11 @@ from flask_babel import gettext as _
 from webapp import events
 from webapp.auth import permissions
 from webapp.auth.models import User, utcnow
+from webapp.database import wait_for_writers
+from webapp.entries import settings_cache
 from webapp.entries.models import AuditEvent, ChangeCounter, Entry
 from webapp.extensions import db
+from webapp.inputs import int_id, month_range
 from webapp.kinds import Kind, ValidationContext, sensitive_kind_codes
 from webapp.kinds.fields import ClosedRange
 from webapp.periods.models import ClosedPeriod
@@ -41,7 +45,15 @@ def parse_uuid(value: Any) -> str | None:
 
 
 def validation_context(user: User, strict_types: bool = False) -> ValidationContext:
-    """What a person may choose when logging: their units, their communes' villages, topics, campaigns."""
+    """What a person may choose when logging: their units, their communes' villages, topics, campaigns
+    (computed once per process until one of them changes; see ``settings_cache``)."""
+    made = settings_cache.cached(("validation", user.id, strict_types),
+                                 lambda: _validation_context(user, strict_types))
+    return dataclasses.replace(made, today=commune_today())
+
+
+def _validation_context(user: User, strict_types: bool) -> ValidationContext:
+    """``validation_context`` computed from the database."""
     units = permissions.loggable_units(user)
     villages = permissions.villages_for(user)
     communes = permissions.commune_ids(user)
@@ -66,11 +78,25 @@ def validation_context(user: User, strict_types: bool = False) -> ValidationCont
             "topics": [(t.code, t.name) for t in topics],
             "campaigns": [(c.code, c.name) for c in campaigns],
         },
-        closed_periods=tuple(
-            ClosedRange(p.start_date, p.end_date, p.name,
-                        frozenset(u.id for u in units if u.commune_id == p.commune_id))
-            for p in ClosedPeriod.closed_in(communes)),
+        closed_periods=closed_ranges(units, communes),
+        version=settings_cache.settings_version(),
     )
+
+
+def closed_ranges(units: list[Unit], communes: set[int]) -> tuple[ClosedRange, ...]:
+    """The closed periods of ``communes``, each with the ids of ``units`` it covers."""
+    return tuple(ClosedRange(p.start_date, p.end_date, p.name,
+                             frozenset(u.id for u in units if u.commune_id == p.commune_id))
+                 for p in ClosedPeriod.closed_in(communes))
+
+
+def closed_periods_changed(validation: ValidationContext) -> bool:
+    """Whether units, villages, topics, campaigns or periods changed since ``validation`` was made.
+
+    Called under the change counter's lock (which closing and reopening a period take too), so what it
+    reads stays true until this transaction commits.
+    """
+    return settings_cache.settings_version(fresh=True) != validation.version
 
 
 def lock_changes() -> None:
@@ -80,6 +106,7 @@ def lock_changes() -> None:
     writers never interleave: no lost update, and change numbers become visible in commit order.
     """
     db.session.commit()  # end any read-only transaction the request opened (sign-in checks)
+    wait_for_writers(db.session)
     locked = db.session.execute(
         sa.update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value)
     ).rowcount
@@ -91,6 +118,26 @@ def lock_changes() -> None:
     except IntegrityError:
         pass  # another request created it at the same moment
     db.session.execute(sa.update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value))
+
+
+def reserve_changes(count: int) -> int:
+    """Lock the change counter and take ``count`` change numbers at once; return the first of them.
+
+    The lock lasts until this transaction ends, so call it as late as possible: after every read and
+    every check, just before the writes that carry the numbers.
+    """
+    wait_for_writers(db.session)
+    table = ChangeCounter.__table__
+    statement = table.update().where(table.c.id == 1).values(value=table.c.value + count).returning(table.c.value)
+    last = db.session.connection().execute(statement).scalar()
+    if last is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(ChangeCounter(id=1, value=0))
+        except IntegrityError:
+            pass  # another request created it at the same moment
+        last = db.session.connection().execute(statement).scalar()
+    return last - count + 1
 
 
 def next_change_seq() -> int:
@@ -113,6 +160,11 @@ def record(entry: Entry | None, user: User | None, action: str, changes: dict | 
                        device=device[:120], comment=comment)
     db.session.add(event)
     return event
+
+
+def audit_changes(before: dict, after: dict) -> dict:
+    """``{field: [before, after]}`` of what differs between two ``to_data()`` shapes, ready to store."""
+    return _jsonable({k: [before.get(k), v] for k, v in after.items() if before.get(k) != v})
 
 
 def _jsonable(changes: dict) -> dict:
@@ -219,16 +271,13 @@ class EntryFilters:
     @classmethod
     def from_args(cls, args) -> "EntryFilters":
         """Read filters leniently: a malformed value is ignored, never an error page."""
-        village = args.get("village_id", "")
         month = args.get("month", "")
-        try:
-            dt.date.fromisoformat(month + "-01")
-        except ValueError:
+        if month_range(month) is None:
             month = ""
         return cls(
             kind=args.get("kind", "")[:40],
             status=args.get("status", "") if args.get("status") in ("submitted", "approved", "returned") else "",
-            village_id=int(village) if village.isdigit() else None,
+            village_id=int_id(args.get("village_id")),
             month=month,
             q=args.get("q", "")[:100],
         )
@@ -242,9 +291,8 @@ class EntryFilters:
         if self.village_id:
             query = query.where(Entry.village_id == self.village_id)
         if self.month:
-            start = dt.date.fromisoformat(self.month + "-01")
-            end = (start + dt.timedelta(days=32)).replace(day=1)
-            query = query.where(Entry.date >= start, Entry.date < end)
+            start, end = month_range(self.month)
+            query = query.where(Entry.date >= start, Entry.date <= end)
         for word in fold(self.q).split():
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(Entry.search_text.like(f"%{escaped}%", escape="\\"))

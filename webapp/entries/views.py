@@ -14,10 +14,16 @@ from webapp.entries import display, services
 from webapp.entries.forms import form_data, initial_values
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
-from webapp.kinds import all_kinds, get_kind
+from webapp.kinds import all_kinds, get_kind, identities
 
 bp = Blueprint("entries", __name__)
 PAGE_SIZE = 50
+
+
+@bp.app_context_processor
+def inject_identity_rules() -> dict:
+    """``identity_rules()`` for the entry form's warning script (the server's own rules)."""
+    return {"identity_rules": identities.client_rules}
 
 
 def get_kind_or_404(code: str):

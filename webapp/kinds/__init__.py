@@ -8,7 +8,7 @@ from functools import lru_cache
 from webapp.kinds.base import COMMON_FIELDS, Kind
 from webapp.kinds.fields import Field, FieldError, ValidationContext
 
-_SUPPORT_MODULES = {"base", "fields"}
+_SUPPORT_MODULES = {"base", "fields", "identities"}
 
 __all__ = ["COMMON_FIELDS", "Field", "FieldError", "Kind", "ValidationContext", "all_kinds", "get_kind",
            "sensitive_kind_codes"]

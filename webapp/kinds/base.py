@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 from flask_babel import lazy_gettext as _l
@@ -68,7 +69,7 @@ class Kind:
 
     Everything about a kind comes from here: the HTML form, the validation shared by the form and
     the sync API, the OpenAPI schema and the report columns. Adding a kind is one new module in
-    ``webapp/kinds`` that defines ``KIND``.
+    ``webapp/kinds`` that defines ``KIND``. What is derived from the fields is computed once per kind.
     """
 
     code: str
@@ -78,12 +79,12 @@ class Kind:
     position: int = 100
     checks: tuple[Callable[[dict, dict], None], ...] = ()
 
-    @property
+    @cached_property
     def all_fields(self) -> tuple[Field, ...]:
         """Common fields first, then this kind's."""
         return COMMON_FIELDS + self.fields
 
-    @property
+    @cached_property
     def field_names(self) -> frozenset[str]:
         """Every name ``data`` may hold for this kind."""
         return frozenset(f.name for f in self.all_fields)
@@ -93,7 +94,7 @@ class Kind:
         """Whether any field counts victims or people supported (see ``Field.sensitive``)."""
         return any(f.sensitive for f in self.fields)
 
-    @property
+    @cached_property
     def report_columns(self) -> tuple[Field, ...]:
         """This kind's numeric fields summed in reports (beside entries, participants and cost)."""
         return tuple(f for f in self.fields if f.report)

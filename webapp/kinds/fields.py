@@ -8,6 +8,9 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 
+from webapp.inputs import int_id, iso_date, storable
+from webapp.kinds import identities
+
 # Numbers that look like a Vietnamese phone (10 digits from 0) or an ID card (9 or 12 digits):
 # a free-text note must never carry what identifies a person (domain.md, Privacy).
 PERSONAL_NUMBER = re.compile(r"(?<!\d)(?:0\d{9}|\d{12}|\d{9})(?!\d)")
@@ -46,6 +49,7 @@ class ValidationContext:
     strict_types: bool = False  # JSON clients send real numbers; HTML forms send text
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     closed_periods: tuple[ClosedRange, ...] = ()
+    version: int = 0  # of the settings it was made from (``entries.settings_cache``)
 
     def closed_period_error(self, unit_id: Any, day: Any):
         """The message for a ``day`` inside a closed period of ``unit_id``'s commune, else None."""
@@ -97,12 +101,13 @@ class Field:
         if not isinstance(raw, str):
             raise FieldError(_l("Must be text."))
         value = raw.strip()
-        if "\x00" in value:
+        if not storable(value):
             raise FieldError(_l("Contains a character that cannot be stored."))
         if len(value) > self.max_length:
             raise FieldError(_l("At most %(n)s characters.", n=self.max_length))
-        if PERSONAL_NUMBER.search(value):
-            raise FieldError(_l("Remove the phone or ID number: no personal data may be stored."))
+        message = identities.problem(value)
+        if message:
+            raise FieldError(message)
         return value
 
     _parse_textarea = _parse_text
@@ -113,9 +118,9 @@ class Field:
             raise FieldError(_l("Must be a whole number."))
         if isinstance(raw, int):
             value = raw
-        elif isinstance(raw, str) and not ctx.strict_types and re.fullmatch(r"\s*-?\d{1,15}\s*", raw):
+        elif isinstance(raw, str) and not ctx.strict_types and re.fullmatch(r"\s*-?[0-9]{1,15}\s*", raw):
             value = int(raw)
-        elif isinstance(raw, str) and not ctx.strict_types and re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", raw):
+        elif isinstance(raw, str) and not ctx.strict_types and re.fullmatch(r"\s*[0-9]{1,3}(\.[0-9]{3}){1,4}\s*", raw):
             value = int(raw.replace(".", ""))  # "1.234.567" as Vietnamese write it
         else:
             raise FieldError(_l("Must be a whole number."))
@@ -135,7 +140,7 @@ class Field:
             raise FieldError(_l("Must be a number."))
         try:
             value = float(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise FieldError(_l("Must be a number.")) from None
         if value != value or (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
@@ -147,10 +152,9 @@ class Field:
         """A date written YYYY-MM-DD, not in the future, not before 2000."""
         if not isinstance(raw, str):
             raise FieldError(_l("Must be a date (YYYY-MM-DD)."))
-        try:
-            value = dt.date.fromisoformat(raw.strip())
-        except ValueError:
-            raise FieldError(_l("Must be a date (YYYY-MM-DD).")) from None
+        value = iso_date(raw)
+        if value is None:
+            raise FieldError(_l("Must be a date (YYYY-MM-DD)."))
         if value > ctx.today:
             raise FieldError(_l("The date cannot be in the future."))
         if value < ctx.earliest:
@@ -176,10 +180,9 @@ class Field:
 
     def _parse_reference(self, raw: Any, ctx: ValidationContext) -> int:
         """A unit or village id the person may use."""
-        try:
-            value = int(raw)
-        except ValueError:
-            raise FieldError(_l("Choose one of the options.")) from None
+        value = int_id(raw)
+        if value is None:
+            raise FieldError(_l("Choose one of the options."))
         if self.source == "units" and value not in ctx.unit_ids:
             raise FieldError(_l("You may not log activities for this unit."))
         if self.source == "villages" and value not in ctx.village_ids:

@@ -12,7 +12,8 @@ from sqlalchemy.orm import aliased
 from webapp.auth.models import User, utcnow
 from webapp.entries.services import record
 from webapp.extensions import db
-from webapp.kinds.fields import PERSONAL_NUMBER
+from webapp.inputs import filter_day, int_id, iso_date
+from webapp.kinds import identities
 from webapp.periods.models import ClosedPeriod
 from webapp.units.models import Unit
 
@@ -64,9 +65,7 @@ def _reason_error(reason: str) -> str | None:
     """The problem with a close/reopen reason, if any (required; no personal numbers)."""
     if not reason:
         return _("Give the reason.")
-    if PERSONAL_NUMBER.search(reason):
-        return _("Remove the phone or ID number: no personal data may be stored.")
-    return None
+    return identities.problem(reason)
 
 
 def parse_close(form: Mapping[str, Any], communes: list[Unit]) -> CloseRequest:
@@ -76,8 +75,8 @@ def parse_close(form: Mapping[str, Any], communes: list[Unit]) -> CloseRequest:
     raw_commune = str(form.get("commune_id") or "")
     if len(communes) == 1 and not raw_commune:
         commune_id = communes[0].id
-    elif raw_commune.isdigit() and any(c.id == int(raw_commune) for c in communes):
-        commune_id = int(raw_commune)
+    elif int_id(raw_commune) is not None and any(c.id == int_id(raw_commune) for c in communes):
+        commune_id = int_id(raw_commune)
     else:
         errors["commune_id"] = _("Choose one of the options.")
     name = _text(form.get("name"), 120)
@@ -85,9 +84,8 @@ def parse_close(form: Mapping[str, Any], communes: list[Unit]) -> CloseRequest:
         errors["name"] = _("Give the period a name, e.g. first half-year 2023.")
     dates = {}
     for key in ("start", "end"):
-        try:
-            dates[key] = dt.date.fromisoformat(_text(form.get(key), 10))
-        except ValueError:
+        dates[key] = iso_date(_text(form.get(key), 10))
+        if dates[key] is None or filter_day(dates[key].isoformat()) != dates[key]:
             dates[key] = None
             errors[key] = _("Must be a date (YYYY-MM-DD).")
     if dates["start"] and dates["end"] and dates["end"] < dates["start"]:

@@ -54,7 +54,7 @@ def read_figures(form) -> tuple[dict[str, float | None], dict[str, str]]:
         raw = (form.get(code) or "").strip().replace(".", "").replace(" ", "")
         if raw == "":
             values[code] = None
-        elif raw.isdigit() and int(raw) <= 10**9:
+        elif raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= 10**9:
             values[code] = float(int(raw))
         else:
             errors[code] = _("Give a whole number of 0 or more, or leave it empty.")
@@ -74,7 +74,8 @@ def _int_in(form, name: str, low: int, high: int, errors: dict[str, str], requir
         if required:
             errors[name] = _("Required.")
         return None
-    if not raw.lstrip("-").isdigit() or not low <= int(raw) <= high:
+    digits = raw[1:] if raw.startswith("-") else raw
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 18) or not low <= int(raw) <= high:
         errors[name] = _("Give a whole number from %(low)s to %(high)s.", low=low, high=high)
         return None
     return int(raw)

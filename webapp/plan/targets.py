@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
+from webapp.inputs import int_id
 from webapp.i18n import format_number
 from webapp.kinds import all_kinds, get_kind
 from webapp.plan import indicators
@@ -103,7 +104,7 @@ def validate(form: dict[str, str], unit_ids: set[int], period_codes: set[str]) -
         errors["kind"] = _("Unknown kind of activity: %(kind)s", kind=kind[:40])
     clean["kind"] = kind
     unit = (form.get("unit_id") or "").strip()
-    clean["unit_id"] = int(unit) if unit.isdigit() else None
+    clean["unit_id"] = int_id(unit)
     if unit and clean["unit_id"] not in unit_ids:
         errors["unit_id"] = _("Choose a unit of this commune.")
     unit_type = (form.get("unit_type") or "").strip() or None

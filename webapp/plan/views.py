@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from webapp.extensions import db
+from webapp.inputs import int_id
 from webapp.kinds import all_kinds
 from webapp.navigation import add_nav_item
 from webapp.plan import indicators, periods, services
@@ -25,7 +26,8 @@ add_nav_item("plan.index", _l("Plan"), roles=EDIT_ROLES, position=65)
 def _year() -> int:
     """The plan year asked for (this year by default)."""
     raw = request.args.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else dt.date.today().year
+    year = int_id(raw)
+    return year if year is not None and 2000 <= year <= 2100 else dt.date.today().year
 
 
 def _commune_arg(scope) -> dict:

@@ -31,15 +31,18 @@ def path_for(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values)
 
 
-def reviewers_of(entry: Entry) -> list[User]:
-    """Who reviews ``entry``: supervisors over its unit, else the commune's officers; never its author."""
-    unit = entry.unit or db.session.get(Unit, entry.unit_id)
+def reviewers_of(entry: Entry | None, unit_id: int | None = None, author_id: int | None = None) -> list[User]:
+    """Who reviews ``entry`` (or an entry of ``unit_id`` by ``author_id``): supervisors over its unit,
+    else the commune's officers; never its author."""
+    if entry is not None:
+        unit_id, author_id = entry.unit_id, entry.author_id
+    unit = db.session.get(Unit, unit_id)
     rows = db.session.execute(
         sa.select(User, RoleAssignment.role, Unit.path)
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
         .join(Unit, RoleAssignment.unit_id == Unit.id)
         .where(RoleAssignment.role.in_(("supervisor", "officer")), Unit.commune_id == unit.commune_id,
-               User.active.is_(True), User.id != entry.author_id)).all()
+               User.active.is_(True), User.id != author_id)).all()
     supervisors = {u.id: u for u, role, path in rows if role == "supervisor" and unit.path.startswith(path)}
     if supervisors:
         return list(supervisors.values())
@@ -95,6 +98,22 @@ def compose(notification: Notification) -> bool:
             notification.body = _("They now count in the commune's report.")
             notification.url = path_for("entries.index", status="approved")
     return True
+
+
+def compose_waiting_unknown(notification: Notification) -> None:
+    """The text of a new "waiting" message before anyone counted the queue (the worker counts at sending)."""
+    with force_locale("vi"):
+        notification.title = _("New entries wait for review")
+        notification.body = _("Open the review list to approve them or return them with a comment.")
+        notification.url = path_for("review.queue")
+
+
+def fresh(notifications: list[Notification]) -> list[Notification]:
+    """The notifications to show, with the pending "waiting" ones counting the queue as it is now."""
+    for notification in notifications:
+        if notification.topic == WAITING and notification.state == "pending":
+            compose(notification)
+    return notifications
 
 
 def commune_zone() -> ZoneInfo:

@@ -3,8 +3,10 @@
 Receivers of ``webapp.events`` only note what happened (no queries, so a 500-entry sync stays fast);
 just before that transaction commits, the notes become notification rows, once per person and sort:
 
-- an entry waits for review → its reviewers' pending "N hoạt động chờ duyệt" (the first due at once,
-  the next no sooner than ``PUSH_WAITING_INTERVAL_MINUTES`` after the last one sent);
+- an entry waits for review → its reviewers get a pending "entries wait for review" message, unless
+  one already waits (the first due at once, the next no sooner than ``PUSH_WAITING_INTERVAL_MINUTES``
+  after the last one sent). Nothing is counted and nothing locked here: a sync only notes who must
+  hear; the worker counts the queue when it sends ("N hoạt động chờ duyệt"), and so does the list;
 - an entry is returned → its author, due at once, grouped for ``PUSH_RETURNED_GROUP_MINUTES``;
 - an entry is approved → its author's daily digest (``PUSH_DIGEST_HOUR``);
 - an entry left the queue → the reviewers' pending message says the new number, or goes.
@@ -19,10 +21,11 @@ from flask import current_app
 
 from webapp import events
 from webapp.auth.models import User, utcnow
+from webapp.entries import settings_cache
 from webapp.entries.models import Entry
 from webapp.extensions import db
-from webapp.push.models import APPROVED, RETURNED, WAITING, Notification
-from webapp.push.notify import URGENCY, commune_zone, compose, reviewers_of
+from webapp.push.models import APPROVED, RETURNED, WAITING, Notification, PushDelivery
+from webapp.push.notify import URGENCY, commune_zone, compose, compose_waiting_unknown, reviewers_of
 
 NOTES = "binhdang_push_notes"  # key of the events noted in ``Session.info`` until commit
 
@@ -36,6 +39,13 @@ def _note(kind: str, entry: Entry) -> None:
 def _on_entry_created(sender, entry: Entry, **extra) -> None:
     """A new entry waits for review."""
     _note("waiting", entry)
+
+
+@events.entries_created.connect
+def _on_entries_created(sender, rows: list[dict], **extra) -> None:
+    """New entries written set-based wait for review: their reviewers, by unit and author, must hear."""
+    for key in {(row["unit_id"], row["author_id"]) for row in rows}:
+        db.session.info.setdefault(NOTES, []).append(("waiting_for", key))
 
 
 @events.entry_updated.connect
@@ -62,9 +72,13 @@ def _pending(user_id: int, topic: str) -> Notification | None:
 
 
 def _last_sent(user_id: int, topic: str) -> dt.datetime | None:
-    """When the person's last notification of ``topic`` was sent."""
+    """When the person's last notification of ``topic`` reached a device (one that reached none, e.g.
+    before they subscribed, does not start the grouping interval)."""
+    delivered = sa.select(PushDelivery.id).where(PushDelivery.notification_id == Notification.id,
+                                                 PushDelivery.state == "sent")
     return db.session.scalar(sa.select(sa.func.max(Notification.dispatched_at)).where(
-        Notification.user_id == user_id, Notification.topic == topic, Notification.state == "sent"))
+        Notification.user_id == user_id, Notification.topic == topic, Notification.state == "sent",
+        delivered.exists()))
 
 
 def next_digest_time(now: dt.datetime) -> dt.datetime:
@@ -101,11 +115,41 @@ def enqueue(user: User, topic: str, entries: list[Entry] = ()) -> Notification:
     return notification
 
 
+def note_waiting(ids: list[int]) -> None:
+    """Something waits for these reviewers: a pending message each, unless one already waits.
+
+    Two queries whatever the size of the queue, and no row locked: two batches that both find no
+    pending message both add one, and the worker folds such twins into one when it sends.
+    """
+    if not ids:
+        return
+    pending = sa.and_(Notification.user_id.in_(ids), Notification.topic == WAITING, Notification.state == "pending")
+    found = db.session.execute(sa.select(Notification.user_id, Notification.read_at).where(pending)).all()
+    have = {user_id for user_id, _read in found}
+    if len(have) < len(ids):
+        now = utcnow()
+        for user_id in ids:
+            if user_id not in have:
+                notification = Notification(user_id=user_id, topic=WAITING, subjects=[], urgency=URGENCY[WAITING],
+                                            due_at=_due(user_id, WAITING, now), created_at=now)
+                compose_waiting_unknown(notification)
+                db.session.add(notification)
+    if any(read_at is not None for _id, read_at in found):  # shown as unread again, as a new message would be
+        db.session.execute(sa.update(Notification).where(pending, Notification.read_at.is_not(None))
+                           .values(read_at=None).execution_options(synchronize_session=False))
+
+
 def _refresh_waiting(user: User) -> None:
     """The queue shrank: the pending message says the new number, or goes if nothing waits."""
     pending = _pending(user.id, WAITING)
     if pending is not None and not compose(pending):
         pending.state, pending.dispatched_at, pending.read_at = "skipped", utcnow(), utcnow()
+
+
+def reviewer_ids(unit_id: int, author_id: int) -> list[int]:
+    """The ids of who reviews an entry of ``unit_id`` by ``author_id`` (cached until the settings change)."""
+    return settings_cache.cached(("reviewers", unit_id, author_id),
+                                 lambda: [user.id for user in reviewers_of(None, unit_id, author_id)])
 
 
 def write_outbox(session) -> None:
@@ -116,21 +160,24 @@ def write_outbox(session) -> None:
     if not notes:
         return
     session.flush()
-    live = [(kind, entry) for kind, entry in notes if sa.inspect(entry).persistent]  # not rolled back
+    live = [(kind, entry) for kind, entry in notes
+            if kind == "waiting_for" or sa.inspect(entry).persistent]  # not rolled back
     reviewers: dict[tuple[int, int], list[User]] = {}
-    waiting: dict[int, User] = {}
+    waiting: dict[int, None] = {}  # reviewer ids, in order
     reviewed: dict[int, User] = {}
     for_author: dict[tuple[int, str], list[Entry]] = {}
     for kind, entry in live:
-        if kind in ("waiting", "reviewed"):
+        if kind in ("waiting", "waiting_for"):
+            waiting.update(dict.fromkeys(reviewer_ids(*(entry if kind == "waiting_for" else
+                                                        (entry.unit_id, entry.author_id)))))
+        elif kind == "reviewed":
             key = (entry.unit_id, entry.author_id)
             if key not in reviewers:
                 reviewers[key] = reviewers_of(entry)
-            (waiting if kind == "waiting" else reviewed).update({user.id: user for user in reviewers[key]})
+            reviewed.update({user.id: user for user in reviewers[key]})
         else:
             for_author.setdefault((entry.author_id, kind), []).append(entry)
-    for user in waiting.values():
-        enqueue(user, WAITING)
+    note_waiting(list(waiting))
     for user_id, user in reviewed.items():
         if user_id not in waiting:
             _refresh_waiting(user)

@@ -15,6 +15,7 @@ from pywebpush import WebPushException, webpush
 
 from webapp.auth.models import utcnow
 from webapp.extensions import db
+from webapp.push import guard
 from webapp.push.models import REMINDER, Notification, PushDelivery, PushSubscription
 from webapp.push.notify import compose
 from webapp.push.reminders import enqueue_reminders
@@ -99,9 +100,16 @@ def send(delivery: PushDelivery, now: dt.datetime) -> str:
         headers["Topic"] = TOPIC_HEADER[notification.topic]
     status, retry_after, error = None, None, ""
     try:
+        guard.check(subscription.endpoint)
+    except guard.EndpointRefused as refused:
+        log.warning("push delivery %s refused: %s", delivery.id, refused)
+        delivery.state, delivery.last_error = "failed", f"refused: {refused}"[:300]
+        return "failed"
+    try:
         response = webpush(subscription.info(), data=payload_bytes(notification), vapid_private_key=keys.signer,
                            vapid_claims=keys.claims(), ttl=int(config["PUSH_TTL_SECONDS"]),
-                           timeout=float(config["PUSH_TIMEOUT_SECONDS"]), headers=headers)
+                           timeout=float(config["PUSH_TIMEOUT_SECONDS"]), headers=headers,
+                           requests_session=guard.no_redirect_session())
         status = response.status_code
     except WebPushException as exc:
         status = exc.status_code

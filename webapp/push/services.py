@@ -4,17 +4,16 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import ipaddress
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import current_app
 from flask_babel import gettext as _
 
 from webapp.auth.models import User, utcnow
 from webapp.extensions import db
+from webapp.inputs import storable
+from webapp.push import guard
 from webapp.push.models import Notification, PushDelivery, PushSubscription
 
 VISIBLE_STATES = ("pending", "sent")
@@ -34,22 +33,14 @@ def _endpoint_error(endpoint: Any) -> str | None:
     """Why ``endpoint`` is not a push service URL we may post to, or None."""
     if not isinstance(endpoint, str) or not endpoint.strip():
         return _("Required.")
+    if not storable(endpoint):
+        return _("Contains a character that cannot be stored.")
     if len(endpoint) > 2048:
         return _("The address is too long.")
-    parts = urlsplit(endpoint)
-    local_allowed = current_app.config["PUSH_ALLOW_LOCAL_ENDPOINTS"]
-    if parts.scheme != "https" and not (local_allowed and parts.scheme == "http"):
-        return _("A push service address must start with https://.")
-    host = parts.hostname or ""
-    if not host:
-        return _("A push service address must name a host.")
-    if not local_allowed:
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            address = None
-        if host == "localhost" or host.endswith(".localhost") or (address is not None and not address.is_global):
-            return _("A push service address cannot point inside this network.")
+    try:
+        guard.check(endpoint, resolve=False)  # names are resolved again at every send
+    except guard.EndpointRefused as refused:
+        return str(refused)
     return None
 
 

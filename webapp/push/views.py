@@ -11,7 +11,8 @@ from webapp.api import tokens
 from webapp.auth.api_auth import bearer_secret
 from webapp.errors import json_error
 from webapp.extensions import db
-from webapp.push import cli, outbox, services  # noqa: F401  (outbox connects the event receivers)
+from webapp.inputs import int_id, storable
+from webapp.push import cli, guard, notify, outbox, services  # noqa: F401  (outbox connects the event receivers)
 from webapp.push import openapi as _openapi  # noqa: F401  (describes the endpoints)
 from webapp.push.vapid import vapid_keys
 
@@ -31,6 +32,7 @@ DEFAULTS = {
     "PUSH_REMINDER_DAYS_BEFORE": 7,
     "PUSH_SUBSCRIPTION_IDLE_DAYS": 60,
     "PUSH_ALLOW_LOCAL_ENDPOINTS": False,
+    "PUSH_ALLOWED_HOSTS": list(guard.DEFAULT_ALLOWED_HOSTS),
     "PUSH_SERVICE_WORKER_URL": "/sw.js",
 }
 
@@ -75,6 +77,7 @@ def _device_name() -> str:
 def notifications():
     """My notifications, newest first: the same messages as the pushes, for phones without push."""
     page = db.paginate(services.notifications_of(current_user), per_page=PAGE_SIZE, error_out=False)
+    notify.fresh(page.items)  # a pending "waiting" message says how many wait now
     return render_template("push/notifications.html", page=page,
                            service_worker_url=current_app.config["PUSH_SERVICE_WORKER_URL"])
 
@@ -84,7 +87,7 @@ def notifications():
 def mark_read():
     """Mark one notification (``id``) or all of them read."""
     raw = request.form.get("id", "")
-    services.mark_read(current_user, int(raw) if raw.isdigit() else None)
+    services.mark_read(current_user, int_id(raw))
     db.session.commit()
     return redirect(url_for("push.notifications"))
 
@@ -113,7 +116,7 @@ def remove_subscription():
     """Forget my subscription with this endpoint → 204 (also when it was already gone)."""
     payload = request.get_json(silent=True)
     endpoint = payload.get("endpoint") if isinstance(payload, dict) else None
-    if not isinstance(endpoint, str) or not endpoint.strip():
+    if not isinstance(endpoint, str) or not endpoint.strip() or not storable(endpoint):
         return json_error(400, "invalid", _("Send the endpoint to remove."), fields={"endpoint": _("Required.")})
     services.unsubscribe(current_user, endpoint.strip())
     db.session.commit()

@@ -11,6 +11,7 @@ import binascii
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,9 +22,11 @@ from webapp.api import sync as sync_service
 from webapp.api.errors import ApiError
 from webapp.auth import permissions
 from webapp.auth.models import User
-from webapp.entries.models import Entry
+from webapp.entries.models import AuditEvent, Entry
 from webapp.entries.services import parse_uuid
 from webapp.extensions import db
+from webapp.inputs import int_id
+from webapp.units.models import Unit
 
 FORMAT = "binhdang-outbox"
 ACCEPTED = frozenset({"created", "updated", "unchanged"})
@@ -63,22 +66,68 @@ def read_export(raw: bytes) -> dict:
     return payload
 
 
-def _may_import_for(officer: User, author: User) -> bool:
-    """Whether ``officer`` is commune officer (or admin) over a unit ``author`` holds a role in."""
-    return any(permissions.unit_in_scope(officer, assignment.unit, roles=("officer", "admin"))
-               for assignment in author.roles)
+# How far each role reaches: an importer may act only as someone strictly below them.
+RANK = {"field_staff": 1, "supervisor": 2, "officer": 3, "province_officer": 4, "admin": 5}
+
+
+def _may_import_for(importer: User, author: User) -> bool:
+    """Whether ``importer`` may import as ``author``: themself, or someone whose every role lies inside
+    a commune where the importer is officer (anywhere for an admin) and ranks below the importer's."""
+    if author.id == importer.id:
+        return True
+    if not author.roles:
+        return False
+    for assignment in author.roles:
+        unit = assignment.unit
+        over = [a for a in importer.roles if a.role == "admin"
+                or (a.role == "officer" and unit.commune_id is not None and unit.commune_id == a.unit.commune_id)]
+        if not over or RANK.get(assignment.role, 99) >= max(RANK[a.role] for a in over):
+            return False
+    return True
 
 
 def _author(officer: User, username: object) -> User:
-    """The person whose phone made the records; refused when unknown or outside the officer's commune."""
+    """The person whose phone made the records; refused when unknown or not below the officer."""
     author = None
     if isinstance(username, str) and username:
         author = db.session.scalar(sa.select(User).where(User.username == username))
     if author is None:
         raise ImportRefused(_("The file does not name a known user."))
     if not _may_import_for(officer, author):
-        raise ImportRefused(_("%(user)s is not in a commune you are officer of.", user=author.username))
+        raise ImportRefused(_("%(user)s is not below you in a commune you are officer of: you may import only the "
+                              "records of people below you there.", user=author.username))
     return author
+
+
+def _outside_importer(officer: User, record: Any) -> dict | None:
+    """The ``forbidden`` result for a record whose unit (stored or given) the importer may not log for."""
+    if not isinstance(record, dict):
+        return None
+    units = []
+    uuid = parse_uuid(record.get("uuid"))
+    entry = db.session.scalar(sa.select(Entry).where(Entry.uuid == uuid)) if uuid else None
+    if entry is not None:
+        units.append(entry.unit)
+    data = record.get("data") if isinstance(record.get("data"), dict) else {}
+    raw = data.get("unit_id")
+    if isinstance(raw, str) and int_id(raw) is not None:
+        raw = int_id(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        units.append(db.session.get(Unit, raw) if abs(raw) < 2**62 else None)
+    if all(unit is not None and permissions.unit_in_scope(officer, unit, roles=("officer", "admin"))
+           for unit in units):
+        return None
+    echo = record.get("uuid") if isinstance(record.get("uuid"), str) else None
+    return sync_service.result(echo and echo[:100], "forbidden", errors={
+        sync_service.WHOLE_ENTRY: _("This entry belongs to a unit outside your commune.")})
+
+
+def _name_importer(officer: User, author: User, device: str, after_id: int) -> None:
+    """Write the importer into the audit events this batch added (their ``user`` is the author)."""
+    events = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.id > after_id, AuditEvent.device == device, AuditEvent.user_id == author.id))
+    for event in events:
+        event.changes = {**(event.changes or {}), "imported_by": officer.username}
 
 
 def _entry_of(record: dict) -> dict:
@@ -129,7 +178,12 @@ def import_outbox(officer: User, payload: dict) -> ImportReport:
     for author, records in _by_author(officer, payload):
         for start in range(0, len(records), size):
             batch = records[start:start + size]
-            results = sync_service.sync_entries(author, [_entry_of(r) for r in batch], device)
+            refused = [_outside_importer(officer, record) for record in batch]
+            allowed = [record for record, no in zip(batch, refused) if no is None]
+            after_id = db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+            synced = iter(sync_service.sync_entries(author, [_entry_of(r) for r in allowed], device) if allowed else [])
+            results = [no if no is not None else next(synced) for no in refused]
+            _name_importer(officer, author, device, after_id)
             db.session.commit()
             report.results.extend(results)
             for record, result in zip(batch, results):

@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from webapp import events
 from webapp.auth import permissions
 from webapp.auth.models import User, utcnow
-from webapp.entries.models import Entry
+from webapp.entries.models import AuditEvent, Entry
 from webapp.entries.services import locked_reason, next_change_seq, record
 from webapp.extensions import db
-from webapp.kinds.fields import PERSONAL_NUMBER
+from webapp.inputs import int_id, month_range, storable
+from webapp.kinds import identities
 from webapp.periods.services import closed_entry_condition
 from webapp.units.models import Unit
 
@@ -39,6 +40,13 @@ def may_review(user: User, entry: Entry) -> bool:
     return entry.author_id != user.id and permissions.unit_in_scope(user, entry.unit, permissions.REVIEW_ROLES)
 
 
+def changed_by(user: User, entry: Entry) -> bool:
+    """Whether ``user`` wrote any revision of ``entry`` (created, edited or resubmitted it)."""
+    return db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.entry_id == entry.id, AuditEvent.user_id == user.id,
+        AuditEvent.action.in_(("create", "edit", "resubmit")))) > 0
+
+
 def check(user: User, entry: Entry, action: Any, comment: Any, revision: Any) -> str:
     """Every rule of a review, in order; returns the cleaned comment or raises ``ReviewRefused``."""
     if entry.author_id == user.id:
@@ -48,13 +56,19 @@ def check(user: User, entry: Entry, action: Any, comment: Any, revision: Any) ->
     if action not in ACTIONS:
         raise ReviewRefused(400, "invalid", _("Choose approve or return."),
                             {"action": _("Choose approve or return.")})
+    if action == "approve" and changed_by(user, entry):
+        raise ReviewRefused(403, "changed_entry", _("You changed this entry, so someone else must approve it "
+                                                    "(you may still return it)."))
     if comment is None:
         comment = ""
     if not isinstance(comment, str):
         raise ReviewRefused(400, "invalid", _("The comment must be text."), {"comment": _("Must be text.")})
+    if not storable(comment):
+        message = _("Contains a character that cannot be stored.")
+        raise ReviewRefused(400, "invalid", message, {"comment": message})
     comment = comment.strip()
-    if isinstance(revision, str) and revision.strip().isdigit():
-        revision = int(revision)
+    if isinstance(revision, str) and int_id(revision) is not None:
+        revision = int_id(revision)
     if isinstance(revision, bool) or not isinstance(revision, int):
         raise ReviewRefused(400, "invalid", _("Send the revision you reviewed."),
                             {"revision": _("Must be a whole number.")})
@@ -71,8 +85,8 @@ def check(user: User, entry: Entry, action: Any, comment: Any, revision: Any) ->
     if len(comment) > COMMENT_LIMIT:
         raise ReviewRefused(400, "invalid", _("The comment is too long."),
                             {"comment": _("At most %(n)s characters.", n=COMMENT_LIMIT)})
-    if PERSONAL_NUMBER.search(comment):
-        message = _("Remove the phone or ID number: no personal data may be stored.")
+    message = identities.problem(comment)
+    if message:
         raise ReviewRefused(400, "invalid", message, {"comment": message})
     return comment
 
@@ -106,16 +120,10 @@ class QueueFilters:
     @classmethod
     def from_args(cls, args) -> "QueueFilters":
         """A malformed value is ignored, never an error page."""
-        def number(name):
-            """A positive id, or None."""
-            value = str(args.get(name, ""))
-            return int(value) if value.isdigit() else None
         month = str(args.get("month", ""))[:7]
-        try:
-            dt.date.fromisoformat(month + "-01")
-        except ValueError:
+        if month_range(month) is None:
             month = ""
-        return cls(number("unit_id"), number("village_id"), str(args.get("kind", ""))[:40], month)
+        return cls(int_id(args.get("unit_id")), int_id(args.get("village_id")), str(args.get("kind", ""))[:40], month)
 
     def as_args(self) -> dict[str, Any]:
         """The filters as query-string arguments (only those set)."""
@@ -131,9 +139,8 @@ class QueueFilters:
         if self.kind:
             query = query.where(Entry.kind == self.kind)
         if self.month:
-            start = dt.date.fromisoformat(self.month + "-01")
-            end = (start + dt.timedelta(days=32)).replace(day=1)
-            query = query.where(Entry.date >= start, Entry.date < end)
+            start, end = month_range(self.month)
+            query = query.where(Entry.date >= start, Entry.date <= end)
         return query
 
 

@@ -14,6 +14,7 @@ from webapp.auth import permissions
 from webapp.entries import services as entry_services
 from webapp.entries.models import Entry
 from webapp.errors import json_error
+from webapp.inputs import int_id
 from webapp.extensions import db
 from webapp.kinds import all_kinds, get_kind
 from webapp.navigation import add_nav_item
@@ -35,7 +36,8 @@ def _register_api(state) -> None:
     @state.app.context_processor
     def review_helpers() -> dict:
         """``may_review(user, entry)`` and ``review_locked_reason(entry)`` for the entry page."""
-        return {"may_review": services.may_review, "review_locked_reason": entry_services.locked_reason}
+        return {"may_review": services.may_review, "review_locked_reason": entry_services.locked_reason,
+                "changed_by": services.changed_by}
 
 
 def _safe_next(target: str | None) -> str:
@@ -104,8 +106,8 @@ def _picked(values: list[str]) -> list[tuple[str, int]]:
     for value in values[:BULK_LIMIT]:
         uuid_text, _sep, revision = value.partition(":")
         canonical = entry_services.parse_uuid(uuid_text)
-        if canonical and revision.isdigit():
-            picked.append((canonical, int(revision)))
+        if canonical and int_id(revision) is not None:
+            picked.append((canonical, int_id(revision)))
     return picked
 
 

@@ -1,6 +1,7 @@
 """Reading the users pages' forms (plain HTML forms; CSRF is checked for every POST by the app)."""
 from __future__ import annotations
 
+from webapp.inputs import int_id
 from webapp.extensions import db
 from webapp.units.models import Unit
 from webapp.users import services
@@ -14,7 +15,7 @@ def read_profile(form) -> services.Profile:
 def read_unit(form) -> Unit | None:
     """The unit chosen in the form (None when missing or malformed)."""
     raw = str(form.get("unit_id", ""))
-    return db.session.get(Unit, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    return db.session.get(Unit, int_id(raw)) if int_id(raw) and len(raw) < 10 else None
 
 
 def read_role(form) -> str:

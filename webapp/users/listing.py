@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from webapp.inputs import int_id
 from webapp.auth.models import ROLES, RoleAssignment, User
 from webapp.text import fold
 
@@ -25,7 +26,7 @@ class UserFilters:
         unit = str(args.get("unit_id", ""))
         active = str(args.get("active", ""))
         return cls(str(args.get("q", ""))[:100].strip(), role if role in ROLES else "",
-                   int(unit) if unit.isdigit() and len(unit) < 10 else None,
+                   int_id(unit) if len(unit) < 10 else None,
                    active if active in ("0", "1") else "")
 
     def apply(self, query: sa.Select) -> sa.Select:

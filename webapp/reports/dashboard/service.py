@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from webapp.inputs import int_id
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import get_kind
@@ -71,7 +72,8 @@ def read_selection(scope: ReportScope, args) -> Selection:
     window = None
     key = (args.get("period") or "").strip()
     year = args.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    year = int_id(year)
+    year = year if year is not None and 2000 <= year <= 2100 else None
     if key and key != "custom":
         window = periods.resolve(owner, key) if owner else None
         if window is None:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask_babel import gettext as _
 
+from webapp.inputs import EARLIEST_FILTER_DAY, LATEST_FILTER_DAY, int_id, iso_date
 from webapp.kinds import get_kind, sensitive_kind_codes
 from webapp.reports.totals import privacy
 from webapp.reports.totals.queries import PUBLIC_GROUP_KEYS, STATUSES, TotalsQuery
@@ -40,11 +41,14 @@ def parse_date(args, name: str, required: bool = True) -> dt.date | None:
             raise ParamError(name, _("The parameter “%(name)s” is missing: give a date written YYYY-MM-DD.",
                                      name=name))
         return None
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
+    day = iso_date(raw)
+    if day is None:
         raise ParamError(name, _("The parameter “%(name)s” must be a date written YYYY-MM-DD, not “%(value)s”.",
-                                 name=name, value=raw[:40])) from None
+                                 name=name, value=raw[:40]))
+    if not EARLIEST_FILTER_DAY <= day <= LATEST_FILTER_DAY:
+        raise ParamError(name, _("The parameter “%(name)s” must be a date from %(low)s to %(high)s.", name=name,
+                                 low=EARLIEST_FILTER_DAY.isoformat(), high=LATEST_FILTER_DAY.isoformat()))
+    return day
 
 
 def parse_window(args, required: bool = True) -> tuple[dt.date, dt.date] | None:
@@ -100,10 +104,11 @@ def parse_int(args, name: str) -> int | None:
     raw = single(args, name)
     if raw is None or raw.strip() == "":
         return None
-    if not raw.strip().isdigit():
+    value = int_id(raw)
+    if value is None:
         raise ParamError(name, _("The parameter “%(name)s” must be an id (a whole number), not “%(value)s”.",
                                  name=name, value=raw[:40]))
-    return int(raw)
+    return value
 
 
 def parse_kind(args) -> str | None:
