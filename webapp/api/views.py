@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 from webapp.api import openapi, spec, sync as sync_service, tokens  # noqa: F401 (spec registers paths)
 from webapp.api.errors import ApiError
 from webapp.auth import permissions
+from webapp.entries import services as entry_services
 from webapp.entries.models import Entry
 from webapp.extensions import db, limiter
 from webapp.kinds import all_kinds
@@ -136,7 +137,8 @@ def entries():
     limit = _parse_limit(request.args.get("limit"))
     units = sync_service.visible_unit_ids(current_user._get_current_object())
     rows = db.session.scalars(
-        sa.select(Entry).where(Entry.unit_id.in_(units), Entry.change_seq > since).options(lazyload("*"))
+        sa.select(Entry).where(Entry.unit_id.in_(units), Entry.change_seq > since,
+                               *entry_services.sensitive_entry_conditions(current_user)).options(lazyload("*"))
         .order_by(Entry.change_seq, Entry.id).limit(limit)).all()
     cursor = str(rows[-1].change_seq) if rows else str(since)
     return jsonify(entries=[entry.to_dict() for entry in rows], cursor=cursor, more=len(rows) == limit)

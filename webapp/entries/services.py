@@ -220,11 +220,16 @@ def visible_entries(user: User) -> sa.Select:
     kind (support of victims) is seen only by its author and whoever reviews its unit (supervisors
     above it, the commune officer, an admin) — never by a province role or a colleague."""
     query = sa.select(Entry).where(Entry.unit_id.in_(permissions.visible_unit_ids(user)))
+    return query.where(*sensitive_entry_conditions(user))
+
+
+def sensitive_entry_conditions(user: User) -> list:
+    """Conditions that keep entries of sensitive kinds to their author and their unit's reviewers."""
     sensitive = sensitive_kind_codes()
-    if sensitive:
-        query = query.where(sa.or_(Entry.kind.notin_(sensitive), Entry.author_id == user.id,
-                                   Entry.unit_id.in_(permissions.reviewable_unit_ids(user))))
-    return query
+    if not sensitive:
+        return []
+    return [sa.or_(Entry.kind.notin_(sensitive), Entry.author_id == user.id,
+                   Entry.unit_id.in_(permissions.reviewable_unit_ids(user)))]
 
 
 def locked_reason(entry: Entry) -> str | None:
