@@ -41,7 +41,8 @@ def test_every_page_of_every_role_has_the_headers_and_no_inline_code(app, client
         for url in urls:
             response = client.get(url)
             response.close()
-            assert response.status_code < 500, (username, url)
+            # /readyz answers 503 while no worker runs (none does in this test): a readiness verdict, not an error
+            assert response.status_code < 500 or (url == "/readyz" and response.status_code == 503), (username, url)
             assert_policy(response, url)
             assert "Strict-Transport-Security" not in response.headers  # plain HTTP: no HSTS
             if response.mimetype == "text/html":

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.kinds import get_kind
+from webapp.kinds import get_kind, sensitive_kind_codes
 from webapp.reports.rollup import group_field
 from webapp.reports.rollup.models import ReportRollup, ReportRollupColumn
 from webapp.units.models import Unit
@@ -60,6 +60,8 @@ def conditions(model, scope_unit_ids, query) -> list:
         found.append(model.status.in_(query.statuses))
     if query.kind:
         found.append(model.kind == query.kind)
+    if not query.sensitive and sensitive_kind_codes():  # as on the entry table (totals.queries)
+        found.append(model.kind.notin_(sensitive_kind_codes()))
     if query.village_id:
         found.append(model.village_id == query.village_id)
     if query.campaign:
