@@ -90,7 +90,8 @@ def test_every_html_route_with_generated_query_parameters_never_answers_500(app,
             query = data.draw(st.lists(st.tuples(st.sampled_from(names), values), max_size=6))
             response = client.get(path, query_string=query, headers={"Accept-Encoding": "identity"})
             answered[response.status_code // 100] += 1
-            if response.status_code >= 500:
+            # /readyz's 503 (no worker runs here) is its readiness verdict, not a server error
+            if response.status_code >= 500 and not (path == "/readyz" and response.status_code == 503):
                 errors.append(f"{username}: GET {path} {query!r:.300} → {response.status_code}")
 
         visit()
