@@ -45,6 +45,8 @@ def _setup(state) -> None:
         app.config.setdefault(key, value)
     for key in ("VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY", "VAPID_SUBJECT"):
         app.config.setdefault(key, os.environ.get(key))
+    if os.environ.get("PUSH_ALLOWED_HOSTS"):  # comma-separated host names; their subdomains are allowed too
+        app.config["PUSH_ALLOWED_HOSTS"] = [h.strip() for h in os.environ["PUSH_ALLOWED_HOSTS"].split(",") if h.strip()]
     app.register_blueprint(api_bp)
     app.cli.add_command(cli.push_worker_command)
     app.cli.add_command(cli.push_reminders_command)
