@@ -43,10 +43,12 @@ def fake_gcm():
 
 @pytest.fixture
 def browser(fake_gcm, playwright_driver):
-    """A persistent (not incognito: Chromium has no Push API there) headless profile, notifications allowed."""
+    """A persistent (not incognito: Chromium has no Push API there) headless profile, notifications allowed;
+    the CSP is bypassed because Playwright's ``wait_for_function`` evaluates strings (tests/browser/test_csp.py
+    checks the pages under the real policy)."""
     context = playwright_driver.chromium.launch_persistent_context(
         tempfile.mkdtemp(prefix="binhdang-chromium-"), executable_path="/usr/bin/chromium",
-        args=CHROMIUM_ARGS + fake_gcm.chromium_switches(), permissions=["notifications"])
+        args=CHROMIUM_ARGS + fake_gcm.chromium_switches(), permissions=["notifications"], bypass_csp=True)
     yield context
     context.close()
 
