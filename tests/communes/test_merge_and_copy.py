@@ -7,6 +7,7 @@ from tests.conftest import DEMO_PASSWORD
 from tests.factories import make_entry, village
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
+from webapp.plan import periods
 from webapp.plan.models import Campaign, PlanTarget, PlanYear
 from webapp.plan.targets import plan_for
 
@@ -111,6 +112,11 @@ def test_copy_last_year_preview_then_copies_every_target_and_campaign_once(app, 
         assert (campaigns["hoi-thi"].start_day, campaigns["hoi-thi"].end_day) == (5, 20)
         assert db.session.scalar(sa.select(sa.func.count(PlanYear.id)).where(PlanYear.unit_id == admin,
                                                                              PlanYear.year == 2024)) == 1
+        # each year's report windows take that year's copy of an action month (editable on its own)
+        campaigns["hoi-thi"].end_day = 25
+        db.session.commit()
+        assert periods.campaigns_for(admin, 2024)["hoi-thi"].end_day == 25
+        assert periods.campaigns_for(admin, 2023)["hoi-thi"].end_day == 20
         copies = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "plan_copy")).all()
         assert len(copies) == 1 and copies[0].changes["targets"] == [0, 3]
     again = admin_client.get(f"/communes/{admin}/copy-plan?year=2024")

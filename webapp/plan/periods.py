@@ -94,8 +94,9 @@ def definitions(unit_id: int) -> list[ReportPeriod]:
     return [row for row in rows if row.active] if rows else default_rows(unit_id)
 
 
-def campaigns_for(unit_id: int) -> dict[str, Campaign]:
-    """Campaigns by code of the communes at or below ``unit_id`` (a commune, or a province)."""
+def campaigns_for(unit_id: int, year: int | None = None) -> dict[str, Campaign]:
+    """Campaigns by code of the communes at or below ``unit_id`` (a commune, or a province); with ``year``,
+    a campaign kept for that year (copied and edited for it) wins over the rows of other years."""
     unit = db.session.get(Unit, unit_id)
     if unit is None:
         return {}
@@ -104,7 +105,9 @@ def campaigns_for(unit_id: int) -> dict[str, Campaign]:
     for campaign in db.session.scalars(sa.select(Campaign).where(
             sa.or_(Campaign.commune_id == unit.commune_id, Campaign.commune_id.in_(communes)))
             .order_by(Campaign.position, Campaign.id)):
-        found.setdefault(campaign.code, campaign)
+        current = found.get(campaign.code)
+        if current is None or (year is not None and campaign.year == year and current.year != year):
+            found[campaign.code] = campaign
     return found
 
 
@@ -147,7 +150,7 @@ def windows(row: ReportPeriod, year: int, campaigns: dict[str, Campaign]) -> lis
 
 def windows_for_year(unit_id: int, year: int) -> list[PeriodWindow]:
     """Every period window of ``year`` for a commune or province, in the configured order."""
-    campaigns = campaigns_for(unit_id)
+    campaigns = campaigns_for(unit_id, year)
     found: list[PeriodWindow] = []
     for row in definitions(unit_id):
         found.extend(windows(row, year, campaigns))
@@ -168,7 +171,7 @@ def resolve(unit_id: int, key: str) -> PeriodWindow | None:
 
 def by_code(unit_id: int, code: str, year: int) -> PeriodWindow | None:
     """The window of the period row ``code`` in ``year`` (the first one for a series)."""
-    campaigns = campaigns_for(unit_id)
+    campaigns = campaigns_for(unit_id, year)
     for row in definitions(unit_id):
         if row.code == code:
             found = windows(row, year, campaigns)
@@ -178,7 +181,7 @@ def by_code(unit_id: int, code: str, year: int) -> PeriodWindow | None:
 
 def annual_window(unit_id: int, year: int) -> PeriodWindow:
     """The annual report's window of ``year`` (the calendar year if no row is marked annual)."""
-    campaigns = campaigns_for(unit_id)
+    campaigns = campaigns_for(unit_id, year)
     for row in definitions(unit_id):
         if row.is_annual:
             found = windows(row, year, campaigns)
