@@ -76,3 +76,24 @@ def test_sync_of_a_support_entry_with_gps_stores_none(app, client, commune):
     with app.app_context():
         entry = db.session.scalar(sa.select(Entry).where(Entry.uuid == sent["uuid"]))
         assert (entry.latitude, entry.longitude) == (None, None)
+
+
+@pytest.mark.parametrize("username", ["canbo1b", "canbo1"])
+def test_a_sync_answer_never_carries_a_support_entry_to_a_colleague(app, client, entries, username):
+    """A colleague in the same unit who knows the UUID gets "forbidden" with nothing of the entry (no
+    "current", no "unchanged" oracle); its author still gets the conflict with the server's version."""
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Entry).where(Entry.uuid == entries["support"]))
+        data = stored.to_data()
+    token = client.post("/api/v1/tokens", json={"username": username, "password": DEMO_PASSWORD,
+                                                "device_name": "Điện thoại"}).get_json()["token"]
+    stale = {"uuid": entries["support"], "kind": "support", "base_revision": 99, "data": {**data, "notes": "Sửa"}}
+    same = {"uuid": entries["support"], "kind": "support", "base_revision": 1, "data": data}
+    results = client.post("/api/v1/sync", json={"entries": [stale, same]},
+                          headers={"Authorization": f"Bearer {token}"}).get_json()["results"]
+    if username == "canbo1b":
+        assert [r["status"] for r in results] == ["forbidden", "forbidden"]
+        assert all("current" not in r and "recipients_female" not in str(r) for r in results)
+    else:
+        assert [r["status"] for r in results] == ["conflict", "unchanged"]
+        assert results[0]["current"]["data"]["recipients_female"] == 2

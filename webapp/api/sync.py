@@ -27,7 +27,7 @@ from webapp.entries import services, settings_cache
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.inputs import int_id, storable
-from webapp.kinds import Kind, ValidationContext, get_kind
+from webapp.kinds import Kind, ValidationContext, get_kind, sensitive_kind_codes
 
 STATUSES = ("created", "updated", "unchanged", "conflict", "rejected", "forbidden")
 MAX_ERRORS = 50  # per entry: a client sending thousands of unknown fields gets the first ones
@@ -43,6 +43,7 @@ class SyncContext:
     validation: ValidationContext
     visible_unit_ids: frozenset[int]
     saved: dict[str, Entry | None] = field(default_factory=dict)  # None: known not to exist yet
+    reviewable_unit_ids: frozenset[int] | None = None  # read on first need (a sensitive entry)
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def sync_one(context: SyncContext, item: Incoming) -> dict:
 
 def _judge(context: SyncContext, item: Incoming, entry: Entry | None) -> dict:
     """The final result of an entry that needs no write, else its validated data (a create or an edit)."""
-    if entry is not None and entry.unit_id not in context.visible_unit_ids:
+    if entry is not None and (entry.unit_id not in context.visible_unit_ids or _hidden_from(context, entry)):
         return result(item.echo, "forbidden", errors={WHOLE_ENTRY: _("You may not change this entry.")})
     if entry is not None and entry.kind != item.kind.code:
         return result(item.echo, "rejected", errors={"kind": _("An entry cannot change its kind.")})
@@ -203,6 +204,16 @@ def _judge(context: SyncContext, item: Incoming, entry: Entry | None) -> dict:
                      "%(base)s.", current=entry.revision, base=item.base_revision or "—")
         return result(item.echo, "conflict", entry.revision, {"base_revision": message}, entry.to_dict())
     return Verdict(clean)
+
+
+def _hidden_from(context: SyncContext, entry: Entry) -> bool:
+    """Whether ``entry`` is of a sensitive kind (support of victims) that this user may not see: only its
+    author and its unit's reviewers may (as ``services.visible_entries``), so no answer may carry it."""
+    if entry.kind not in sensitive_kind_codes() or entry.author_id == context.user.id:
+        return False
+    if context.reviewable_unit_ids is None:
+        context.reviewable_unit_ids = frozenset(db.session.scalars(permissions.reviewable_unit_ids(context.user)))
+    return entry.unit_id not in context.reviewable_unit_ids
 
 
 class Verdict(dict):
