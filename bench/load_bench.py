@@ -81,7 +81,7 @@ def fill(database_url: str, count: int) -> int:
         unit_id, village_id, author_id = connection.execute(sa.text(
             "SELECT e.unit_id, e.village_id, e.author_id FROM entry e ORDER BY e.id LIMIT 1")).one()
         start = connection.execute(sa.select(sa.func.coalesce(sa.func.max(counter.c.value), 0))).scalar()
-        now = dt.datetime.utcnow()
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         for first in range(0, count, 5000):
             rows = [{"uuid": str(uuidlib.uuid4()), "revision": 1, "kind": "outreach",
                      "status": "submitted", "unit_id": unit_id, "village_id": village_id,

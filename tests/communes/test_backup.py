@@ -63,7 +63,7 @@ def filled(app, commune):
         entry = make_entry(status="approved")
         make_entry(village_code="thon-le-xa", participants_female=44)
         photos = sa.table("photo", sa.column("entry_id"), sa.column("sha256"), sa.column("content_type"),
-                          sa.column("size"), sa.column("data"), sa.column("created_at"))
+                          sa.column("size"), sa.column("data"), sa.column("created_at", sa.DateTime))
         import hashlib
 
         from webapp.auth.models import utcnow

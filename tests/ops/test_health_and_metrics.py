@@ -5,6 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from webapp.auth.models import utcnow
 from webapp.extensions import db
 from webapp.ops.health import migration_heads
 from webapp.ops.models import WorkerHeartbeat
@@ -45,7 +46,7 @@ def test_readyz_needs_database_migrations_and_a_recent_worker(app, client):
                                        "checks": {"database": "ok", "migrations": "ok", "worker": "ok"}}
         with app.app_context():
             db.session.execute(sa.update(WorkerHeartbeat).values(
-                beat_at=dt.datetime.utcnow() - dt.timedelta(minutes=10)))
+                beat_at=utcnow() - dt.timedelta(minutes=10)))
             db.session.commit()
         response = client.get("/readyz")
         assert response.status_code == 503 and response.get_json()["checks"]["worker"] == "stale"
@@ -87,7 +88,7 @@ def test_metrics_count_requests_syncs_queues_and_workers(make_app, api):
     assert gzipped.status_code == 200 and gzipped.headers["Content-Encoding"] == "gzip"
     assert [r["status"] for r in phone.sync_ok(token, [good])] == ["unchanged"]
     with app.app_context():
-        db.session.add(WorkerHeartbeat(name="box:1", beat_at=dt.datetime.utcnow() - dt.timedelta(seconds=30)))
+        db.session.add(WorkerHeartbeat(name="box:1", beat_at=utcnow() - dt.timedelta(seconds=30)))
         db.session.commit()
     text = client.get("/metrics", headers={"Authorization": "Bearer tok"}).get_data(as_text=True)
     samples = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines()

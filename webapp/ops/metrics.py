@@ -75,7 +75,10 @@ class DatabaseCollector:
         try:
             with self.app.app_context(), db.engine.connect() as connection:
                 for queue, sql in QUEUES.items():
-                    count, oldest = connection.execute(sa.text(sql), {"now": now}).one()
+                    statement = sa.text(sql)
+                    if ":now" in sql:  # typed, so SQLite stores-compares it as SQLAlchemy writes datetimes
+                        statement = statement.bindparams(sa.bindparam("now", now, type_=sa.DateTime()))
+                    count, oldest = connection.execute(statement).one()
                     depth.add_metric([queue], count or 0)
                     age.add_metric([queue], _age(now, oldest))
                 rows = connection.execute(sa.text("SELECT name, beat_at, state FROM worker_heartbeat"))
