@@ -170,3 +170,21 @@ def playwright_driver():
     driver = manager.start()
     yield driver
     manager.__exit__(None, None, None)
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A new, empty database (no tables) on the same engine as this run (SQLite file or PostgreSQL); dropped after."""
+    target = os.environ.get("TEST_DATABASE", "sqlite")
+    if target == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    admin_url = target.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"binhdang_empty_{secrets.token_hex(4)}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield re.sub(r"/[^/]*$", f"/{name}", admin_url)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,33 +1,11 @@
 """Migrations build the schema from empty on the run's database engine, with no drift from the models."""
 import os
-import re
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """A new, empty database on the same engine as this run (SQLite file or PostgreSQL)."""
-    target = os.environ.get("TEST_DATABASE", "sqlite")
-    if target == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.sqlite'}"
-        return
-    admin_url = target.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"binhdang_migrate_{secrets.token_hex(4)}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield re.sub(r"/[^/]*$", f"/{name}", admin_url)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _flask(args, database_url, tmp_path):

@@ -3,9 +3,6 @@ and every photo byte identical; a non-empty database, an altered or cut archive 
 from __future__ import annotations
 
 import io
-import os
-import re
-import secrets
 import tarfile
 
 import pytest
@@ -17,24 +14,6 @@ from webapp import create_app
 from webapp.extensions import db
 
 PHOTO = bytes(range(256)) * 40 + b"\xff\xd8 photo bytes \x00"
-
-
-@pytest.fixture
-def empty_url(tmp_path):
-    """A new, empty database on the run's engine (no tables at all); dropped afterwards."""
-    target = os.environ.get("TEST_DATABASE", "sqlite")
-    if target == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
-        return
-    admin_url = target.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"binhdang_restore_{secrets.token_hex(4)}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield re.sub(r"/[^/]*$", f"/{name}", admin_url)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _other_app(url: str, instance, monkeypatch):
@@ -75,7 +54,7 @@ def filled(app, commune):
     return app
 
 
-def test_backup_then_restore_into_empty_database_is_identical(filled, runner, empty_url, tmp_path, monkeypatch):
+def test_backup_then_restore_into_empty_database_is_identical(filled, runner, empty_database, tmp_path, monkeypatch):
     """Every row of every table, every photo byte and the secret key come back; a second restore is refused."""
     archive = tmp_path / "backup.tar.gz"
     made = runner.invoke(args=["backup", str(archive)])
@@ -84,7 +63,7 @@ def test_backup_then_restore_into_empty_database_is_identical(filled, runner, em
         original = _rows(db.engine)
         secret = filled.config["SECRET_KEY"]
     assert sum(len(rows) for rows in original.values()) > 50
-    other = _other_app(empty_url, tmp_path / "instance2", monkeypatch)
+    other = _other_app(empty_database, tmp_path / "instance2", monkeypatch)
     restored = other.test_cli_runner().invoke(args=["restore", str(archive)])
     assert restored.exit_code == 0, restored.output
     with other.app_context():
@@ -112,7 +91,7 @@ def _altered(archive, target, member: str) -> None:
             copy.addfile(info, io.BytesIO(data))
 
 
-def test_altered_or_cut_archive_is_refused_and_nothing_changes(filled, runner, empty_url, tmp_path, monkeypatch):
+def test_altered_or_cut_archive_is_refused_and_nothing_changes(filled, runner, empty_database, tmp_path, monkeypatch):
     """A changed byte (checksum mismatch) or a truncated file: non-zero exit, the database stays empty."""
     archive = tmp_path / "backup.tar.gz"
     assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
@@ -122,7 +101,7 @@ def test_altered_or_cut_archive_is_refused_and_nothing_changes(filled, runner, e
     _altered(archive, altered, database_member)
     _altered(archive, manifest_changed, "manifest.json")
     cut.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
-    other = _other_app(empty_url, tmp_path / "instance3", monkeypatch)
+    other = _other_app(empty_database, tmp_path / "instance3", monkeypatch)
     assert "every SHA-256 checksum matches" in runner.invoke(args=["backup-verify", str(archive)]).output
     assert runner.invoke(args=["backup-verify", str(altered)]).exit_code != 0
     results = [(other.test_cli_runner().invoke(args=["restore", str(bad)]), message)
