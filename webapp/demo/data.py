@@ -1,4 +1,5 @@
 """Thanh Xá commune as the 2023 plan describes it: units, villages, topics, campaigns, demo users."""
+from webapp.communes.template import TOPICS as NATIONAL_TOPICS
 
 COMMUNE = {"code": "xa-thanh-xa", "name": "Xã Thanh Xá"}
 
@@ -26,19 +27,9 @@ ORGANISATIONS = [
 # One women's-union branch per village, under the commune Women's Union.
 BRANCH_PARENT = "hlhpn-thanh-xa"
 
-TOPICS = [
-    ("luat-bdg-2006", "Luật Bình đẳng giới 2006"),
-    ("luat-pcbldg-2022", "Luật Phòng, chống bạo lực gia đình 2022"),
-    ("luat-hngd", "Luật Hôn nhân và gia đình"),
-    ("luat-tre-em", "Luật Trẻ em"),
-    ("mua-ban-nguoi", "Phòng, chống mua bán người"),
-    ("xam-hai-tinh-duc", "Phòng, chống xâm hại tình dục"),
-    ("mcbgt-khi-sinh", "Mất cân bằng giới tính khi sinh"),
-    ("tao-hon", "Tảo hôn, hôn nhân cận huyết thống"),
-    ("an-toan-mang", "An toàn trên không gian mạng"),
-    ("chien-luoc-bdg", "Chiến lược quốc gia về bình đẳng giới 2021 - 2030"),
-    ("cong-tac-phu-nu", "Nghị quyết 11-NQ/TW, Chỉ thị 21-CT/TW về công tác phụ nữ"),
-]
+# The national laws and programmes every commune's template has (webapp/communes/template.py), plus
+# the Thanh Xá plan's own topic.
+TOPICS = [*NATIONAL_TOPICS, ("cong-tac-phu-nu", "Nghị quyết 11-NQ/TW, Chỉ thị 21-CT/TW về công tác phụ nữ")]
 
 # (code, name, start month, start day, end month, end day)
 CAMPAIGNS = [
