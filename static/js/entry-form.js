@@ -7,6 +7,7 @@
 import { config, el, formatDateTime, t, today } from "./pwa-common.js";
 import { clearErrors, differenceTable, fillForm, formState, kindSchema, readData, showErrors } from "./form-data.js";
 import { preparePhoto } from "./photos.js";
+import { showAfterSave } from "./after-save.js";
 
 const Outbox = self.BinhdangOutbox;
 const DRAFT_DELAY_MS = 400;
@@ -59,6 +60,27 @@ function showRecordProblem(form, schema, start, done) {
       locked ? el("p", { text: t("locked_note") }) : null, el("div", { class: "actions" }, keep, take));
     start.baseRevision = record.server.revision;
   }
+}
+
+/** A record on its way to the server is not edited mid-flight: Save waits until its answer is in; then
+ *  the page reopens on what it became (the server's entry once accepted, or the record to fix). */
+function guardInFlight(form, start) {
+  if (!start.record || start.record.state !== "sending") return;
+  const buttons = () => form.querySelectorAll("button[type=submit]");
+  buttons().forEach((button) => { button.disabled = true; });
+  const box = notice(form, el("p", { "data-in-flight": true, text: t("in_flight") }));
+  const stop = Outbox.subscribe(async (message) => {
+    if (message.type !== "changed" && message.type !== "done") return;
+    const record = await Outbox.record(start.uuid);
+    if (record && record.state === "sending") return;
+    stop();
+    box.remove();
+    const params = new URLSearchParams(location.search);
+    params.delete("outbox");
+    if (!record) params.set("edit", start.uuid);
+    else params.set("outbox", start.uuid);
+    location.replace(`${location.pathname}?${params}`);
+  });
 }
 
 /** Show the photos chosen so far, each with a button to drop it. */
@@ -166,6 +188,7 @@ export async function wireEntryForm(root, actions) {
   } else if (start.missing) {
     notice(form, el("p", { text: t("not_found_local") }));
   }
+  guardInFlight(form, start);
   const drafts = start.mode === "new" ? await wireDrafts(form, draftKey) : null;
   let busy = false;
   form.addEventListener("submit", async (event) => {
@@ -180,11 +203,19 @@ export async function wireEntryForm(root, actions) {
     form.querySelectorAll("button[type=submit]").forEach((button) => { button.disabled = true; });
     try {
       const uuid = start.mode === "new" ? Outbox.newUuid() : start.uuid;
-      await Outbox.save({ uuid, kind, data, baseRevision: start.baseRevision, photos: photos.slice(),
-        owner: cfg.user });
+      const saved = await Outbox.save({ uuid, kind, data, baseRevision: start.baseRevision,
+        photos: photos.slice(), owner: cfg.user });
+      if (!saved) { // on its way to the server right now: nothing changed, try again in a moment
+        if (status) status.textContent = t("in_flight");
+        return;
+      }
       clearErrors(form);
       if (status) status.textContent = t("saved");
       if (start.mode === "new") {
+        showAfterSave(form, saved, () => {
+          const first = form.querySelector("[data-form-body] select, [data-form-body] input:not([type=hidden])");
+          if (first) first.focus();
+        });
         await Outbox.deleteDraft(draftKey);
         form.reset();
         refreshDates(form, true);

@@ -14,6 +14,17 @@ function boxes(form, name) {
   return Array.from(form.querySelectorAll(`input[type=checkbox][name="${CSS.escape(name)}"]`));
 }
 
+/** A money input (static/js/money-input.js formats it as "2.500.000"). */
+function isMoney(input) {
+  return Boolean(input && input.dataset && "money" in input.dataset);
+}
+
+/** "2.500.000" (or "2500000") as digits; anything else is left for the whole-number check to refuse. */
+function moneyDigits(raw) {
+  const text = raw.replace(/\s+/g, "");
+  return /^\d{1,3}(\.\d{3})+$/.test(text) ? text.replace(/\./g, "") : text;
+}
+
 /** One field's value typed as the API wants it; {error} when it cannot be. */
 function readField(form, name, prop, required) {
   const checks = boxes(form, name);
@@ -23,7 +34,7 @@ function readField(form, name, prop, required) {
   }
   const input = form.elements.namedItem(name);
   const raw = String(input.value == null ? "" : input.value);
-  const text = raw.trim();
+  const text = isMoney(input) ? moneyDigits(raw) : raw.trim();
   if (!text) {
     if (required) return { error: t("required") };
     const emptyIsNull = prop.type !== "string" || prop.nullable || prop.format === "date" || prop.enum;
@@ -56,6 +67,13 @@ export function readData(form, schema) {
     else data[name] = value;
   });
   return { data, errors };
+}
+
+/** The phone's check of one field now ("" when it passes): an error goes away once it is fixed. */
+export function fieldProblem(form, schema, name) {
+  const prop = schema && schema.properties[name];
+  if (!prop || (!form.elements.namedItem(name) && !boxes(form, name).length)) return "";
+  return readField(form, name, prop, (schema.required || []).includes(name)).error || "";
 }
 
 /** Put values (API data or a saved draft) back into the form. */
@@ -121,6 +139,8 @@ export function showErrors(form, errors, heading) {
     }
     slot.textContent = message;
     slot.hidden = false;
+    const fold = slot.closest("details");
+    if (fold) fold.open = true; // an error inside "more details" must be seen
     const field = slot.closest(".field");
     if (field) field.classList.add("has-error");
     first = first || (field && field.querySelector("input, select, textarea"));

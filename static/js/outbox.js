@@ -4,7 +4,7 @@
  * uses no import/export: it defines self.BinhdangOutbox and needs self.idb (the idb UMD build)
  * loaded before it. Nothing here expires; a record leaves the outbox only in sync.js, when the
  * server answers created / updated / unchanged for its UUID (and its photos are uploaded), or when
- * the person explicitly takes the server's version of a conflict.
+ * the person explicitly takes the server's version of a conflict or deletes it before it is sent.
  *
  * Stores: outbox (one record per entry, keyed by the client UUID), entries (what the server said
  * this person may see, for "my entries" offline), drafts (half-filled forms per kind), meta.
@@ -75,11 +75,16 @@
   }
 
   /** Save an entry in the outbox (new, or a new version of a record being fixed): it waits to be sent.
-   *  fields: {uuid, kind, data, baseRevision, photos, owner}. */
+   *  fields: {uuid, kind, data, baseRevision, photos, owner}. A record on its way to the server
+   *  (state "sending") is not changed: null comes back, and the person saves again once it has arrived. */
   async function save(fields) {
     const database = await db();
     const tx = database.transaction("outbox", "readwrite");
     const existing = await tx.store.get(fields.uuid);
+    if (existing && existing.state === "sending") {
+      await tx.done;
+      return null;
+    }
     const stamp = now();
     const record = Object.assign({ photos: [], baseRevision: null, createdAt: stamp }, existing || {}, fields, {
       state: "waiting", errors: null, server: null, attempts: 0, lastError: null, nextAttemptAt: null,
@@ -111,6 +116,19 @@
     const database = await db();
     await database.delete("outbox", uuid);
     emit("changed", { uuid });
+  }
+
+  /** The person deletes a record before it is sent (asked to confirm first). Refused (false) while it
+   *  is on its way or already accepted with only its photos left: the server has it or soon will. */
+  async function discard(uuid) {
+    const database = await db();
+    const tx = database.transaction("outbox", "readwrite");
+    const rec = await tx.store.get(uuid);
+    const allowed = Boolean(rec) && rec.state !== "sending" && rec.state !== "photos";
+    if (allowed) await tx.store.delete(uuid);
+    await tx.done;
+    if (allowed) emit("changed", { uuid });
+    return allowed;
   }
 
   /** Every record, oldest first. */
@@ -227,7 +245,7 @@
   }
 
   scope.BinhdangOutbox = {
-    SENDABLE, db, emit, subscribe, newUuid, save, update, remove, records, record, count, keepMine,
+    SENDABLE, db, emit, subscribe, newUuid, save, update, remove, discard, records, record, count, keepMine,
     takeServerVersion, getMeta, setMeta, putKnownEntries, knownEntries, knownEntry, clearKnownEntries,
     saveDraft, getDraft, deleteDraft, exportAll, now,
   };

@@ -199,9 +199,19 @@
     if (total) progress();
     const toSend = mine.filter((rec) => rec.state !== "photos");
     for (let start = 0; start < toSend.length; start += settings.batchSize) {
-      const batch = toSend.slice(start, start + settings.batchSize);
-      const uuids = batch.map((rec) => rec.uuid);
-      for (const uuid of uuids) await store().update(uuid, (rec) => { rec.state = "sending"; });
+      // Marked "sending" one by one, each in its own transaction, and sent as marked: a record the
+      // person deleted (or that changed state) since the list was read is not sent; one marked
+      // "sending" can be neither edited nor deleted until its answer is in (outbox.js).
+      const batch = [];
+      for (const rec of toSend.slice(start, start + settings.batchSize)) {
+        const marked = await store().update(rec.uuid, (current) => {
+          if (!store().SENDABLE.has(current.state) || current.state === "photos") return false;
+          current.state = "sending";
+          return true;
+        });
+        if (marked) batch.push(marked);
+      }
+      if (!batch.length) continue;
       let answer;
       try {
         answer = await request("POST", API.sync, JSON.stringify({ entries: batch.map((rec) => ({

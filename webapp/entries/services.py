@@ -223,6 +223,12 @@ def visible_entries(user: User) -> sa.Select:
     return query.where(*sensitive_entry_conditions(user))
 
 
+def returned_to(user: User, limit: int = 50) -> list[Entry]:
+    """Entries of ``user``'s own that a reviewer returned: the top of their home list ("Cần sửa")."""
+    query = visible_entries(user).where(Entry.author_id == user.id, Entry.status == "returned")
+    return list(db.session.scalars(query.order_by(Entry.date.desc(), Entry.id.desc()).limit(limit)))
+
+
 def sensitive_entry_conditions(user: User) -> list:
     """Conditions that keep entries of sensitive kinds to their author and their unit's reviewers."""
     sensitive = sensitive_kind_codes()

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from webapp.photos import services as photos
 from webapp.auth import permissions
 from webapp.entries import display, services
-from webapp.entries.forms import form_data, initial_values
+from webapp.entries.forms import form_data, form_layout, initial_values
 from webapp.entries.models import AuditEvent, Entry
 from webapp.extensions import db
 from webapp.kinds import all_kinds, get_kind, identities
@@ -22,8 +22,9 @@ PAGE_SIZE = 50
 
 @bp.app_context_processor
 def inject_identity_rules() -> dict:
-    """``identity_rules()`` for the entry form's warning script (the server's own rules)."""
-    return {"identity_rules": identities.client_rules}
+    """``identity_rules()`` for the entry form's warning script (the server's own rules), and
+    ``entry_form_layout()``: the form's main part and its folded "more details"."""
+    return {"identity_rules": identities.client_rules, "entry_form_layout": form_layout}
 
 
 def get_kind_or_404(code: str):
@@ -58,7 +59,7 @@ def index():
     }
     if request.htmx and not request.htmx.boosted:
         return render_template("entries/_list.html", **context)
-    return render_template("entries/index.html", **context)
+    return render_template("entries/index.html", returned=services.returned_to(current_user), **context)
 
 
 @bp.get("/entries/new")

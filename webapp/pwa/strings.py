@@ -77,6 +77,12 @@ def client_strings() -> dict[str, str]:
         "women": _("Women"),
         "attempts": _("Attempts: %(n)s", n="{n}"),
         "created": _("Saved on %(time)s", time="{time}"),
+        "in_flight": _("This entry is being sent right now; it can be changed again once the server has it."),
+        "delete": _("Delete"),
+        "delete_yes": _("Yes, delete"),
+        "cancel": _("Cancel"),
+        "delete_confirm": _("Delete this entry from the phone? It has not been sent and cannot be recovered."),
+        "delete_refused": _("It is being sent and can no longer be deleted here."),
     }
 
 
