@@ -34,7 +34,7 @@ export function showAfterSave(form, saved, onAddAnother) {
     if (stopped) return;
     const { state } = await where(saved.uuid);
     if (stopped) return;
-    panel.dataset.afterSave = state;
+    panel.dataset.afterSaveState = state;
     const sent = state === "sent" || state === "photos";
     if (status) status.textContent = sent ? say(panel, "sent") : say(panel, "saved");
     detail.textContent = state === "sent" ? "" : say(panel, state);
@@ -58,7 +58,7 @@ export function showAfterSave(form, saved, onAddAnother) {
     window.removeEventListener("offline", offline);
     again.removeEventListener("click", restart);
     panel.hidden = true;
-    delete panel.dataset.afterSave;
+    delete panel.dataset.afterSaveState;
     if (status) status.textContent = "";
     if (body) body.hidden = false;
     form.querySelectorAll("[data-save]").forEach((button) => { button.hidden = false; });

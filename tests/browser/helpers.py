@@ -52,17 +52,26 @@ def outbox_count(page) -> int:
     return int(page.locator("[data-outbox-count]").first.inner_text())
 
 
+def open_more_details(page) -> None:
+    """Unfold "Thêm chi tiết" (the optional fields) if it is folded."""
+    page.evaluate("document.querySelectorAll('[data-more-details]').forEach((d) => { d.open = true; })")
+
+
 def save_outreach(page, notes: str, male: int = 5, female: int = 9) -> None:
-    """Fill the outreach form and save it; wait for "Đã lưu trên máy" and the emptied form."""
+    """Fill the outreach form and save it; wait for "Đã lưu trên máy", then press "Thêm hoạt động
+    khác" to get the emptied form back."""
     page.select_option("select[name=village_id]", index=1)
     page.select_option("select[name=format]", "dialogue")
     page.fill("input[name=participants_male]", str(male))
     page.fill("input[name=participants_female]", str(female))
+    open_more_details(page)
     page.fill("textarea[name=notes]", notes)
     page.evaluate("document.querySelector('[data-form-status]').textContent = ''")
     page.click("#entry-form button[type=submit]")
-    page.wait_for_selector("[data-form-status]:has-text('Đã lưu trên máy')")
+    page.wait_for_selector("[data-form-status]:has-text('Đã lưu trên máy'), [data-form-status]:has-text('Đã gửi')")
     assert page.input_value("textarea[name=notes]") == ""
+    page.click("[data-add-another]")
+    page.wait_for_selector("#entry-form button[type=submit]:visible")
 
 
 def open_form_offline(page, base_url: str) -> None:

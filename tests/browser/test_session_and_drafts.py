@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.browser.helpers import (login, open_form_offline, outbox_count, outbox_records, save_outreach, set_network,
-                                  signed_in_then_offline, wait_for_async)
+from tests.browser.helpers import (login, open_form_offline, open_more_details, outbox_count, outbox_records,
+                                  save_outreach, set_network, signed_in_then_offline, wait_for_async)
 from tests.conftest import DEMO_PASSWORD
 from webapp.auth.services import revoke_all_sessions
 from webapp.extensions import db
@@ -53,6 +53,7 @@ def test_a_half_filled_form_is_offered_again(live_server, chromium):
     login(page, live_server.url)
     open_form_offline(page, live_server.url)
     page.fill("input[name=participants_male]", "14")
+    open_more_details(page)  # notes are among the optional fields folded under "Thêm chi tiết"
     page.fill("textarea[name=notes]", "Đang ghi dở")
     wait_for_async(page, "async () => Boolean(await self.BinhdangOutbox.getDraft('canbo1|outreach'))")
     page.goto(f"{live_server.url}/entries/")
@@ -66,7 +67,7 @@ def test_a_half_filled_form_is_offered_again(live_server, chromium):
     page.select_option("select[name=format]", "rally")
     page.fill("input[name=participants_female]", "20")
     page.click("#entry-form button[type=submit]")
-    page.wait_for_selector("[data-form-status]:has-text('Đã lưu trên máy')")
+    page.wait_for_selector("[data-form-status]:has-text('Đã lưu trên máy'), [data-form-status]:has-text('Đã gửi')")
     page.goto(f"{live_server.url}/entries/new/outreach")
     page.wait_for_selector("#entry-form[data-outbox=ready]")
     assert page.locator("[data-draft-resume]").count() == 0
