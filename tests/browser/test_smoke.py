@@ -17,9 +17,10 @@ def test_log_an_outreach_session_through_the_real_form(live_server, chromium):
     page.select_option("select[name=format]", "direct_talk")
     page.fill("input[name=participants_male]", "12")
     page.fill("input[name=participants_female]", "31")
+    page.click("[data-more-details] > summary")  # notes are folded under "Thêm chi tiết"
     page.fill("textarea[name=notes]", "Buổi nói chuyện ở nhà văn hóa thôn")
     page.click("#entry-form button[type=submit]")
-    page.wait_for_selector("[data-form-status]:has-text('Đã lưu trên máy')")
+    page.wait_for_selector("[data-form-status]:has-text('Đã lưu trên máy'), [data-form-status]:has-text('Đã gửi ✓')")
     page.wait_for_function("document.querySelector('[data-outbox-count]').textContent === '0'")
     [entry] = live_server.entries(notes="Buổi nói chuyện ở nhà văn hóa thôn")
     assert (entry.participants_male, entry.participants_female, entry.kind) == (12, 31, "outreach")
