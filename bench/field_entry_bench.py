@@ -7,8 +7,8 @@ empty (the form preselects the unit, the village, today and a cost of 0), and sa
 * ``taps``: one per link or button pressed, one per text/number field focused, two per drop-down
   (open, choose);
 * ``typed_fields`` and ``keystrokes``: fields typed into and the characters typed;
-* ``scrolls``: each time the next control (or the Save button) is not on screen and the page must be
-  scrolled to reach it;
+* ``scrolls``: each time the next control (or the Save button) is not on screen, or hidden under a
+  sticky bar, and the page must be scrolled to reach it;
 * ``seconds_scripted``: wall-clock of the scripted run from the home list to "saved on this device"
   (machine time: the app's own overhead), and ``seconds_to_server`` until the outbox is empty;
 * ``seconds_estimated``: a keystroke-level estimate for a person (tap 1.1 s, keystroke 0.35 s,
@@ -78,12 +78,19 @@ class Person:
         self.taps = self.typed_fields = self.keystrokes = self.scrolls = self.fields_read = 0
 
     def reach(self, locator) -> None:
-        """Scroll first when ``locator`` is not on screen."""
-        box = locator.bounding_box()
-        height = self.page.viewport_size["height"]
-        if box is None or box["y"] < 0 or box["y"] + box["height"] > height:
+        """Scroll first when ``locator`` is not on screen, or covered (by a sticky bar, a header)."""
+        on_screen = locator.evaluate("""(el) => {
+            const r = el.getBoundingClientRect();
+            const x = r.left + r.width / 2, y = r.top + r.height / 2;
+            if (y < 0 || y > innerHeight || x < 0 || x > innerWidth) return false;
+            const hit = document.elementFromPoint(x, y);
+            return Boolean(hit) && (el === hit || el.contains(hit));
+        }""")
+        if not on_screen:
             self.scrolls += 1
             locator.scroll_into_view_if_needed()
+            if not locator.evaluate("(el) => el.getBoundingClientRect().bottom <= innerHeight"):
+                self.page.mouse.wheel(0, 200)
 
     def tap(self, locator) -> None:
         """Press a link or button."""
