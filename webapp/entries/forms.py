@@ -39,7 +39,9 @@ def initial_values(kind: Kind, ctx: ValidationContext, units: list | None = None
 FORM_SECTIONS: tuple[tuple[str, Any, tuple[str, ...] | None], ...] = (
     ("where", _l("Where and when"), ("unit_id", "village_id", "date", "end_date")),
     ("kind", None, None),
-    ("participants", _l("Participants"), ("participants_male", "participants_female", "ethnic_minority", "under_16")),
+    ("participants", _l("Participants"), ("participants_male", "participants_female", "ethnic_minority",
+                                          "ethnic_minority_male", "ethnic_minority_female", "under_16",
+                                          "under_16_male", "under_16_female")),
     ("content", _l("Content"), ("topics", "campaign", "target_group", "materials")),
     ("cost", _l("Cost"), ("cost_vnd", "funding_source", "notes")),
 )
@@ -77,15 +79,18 @@ def is_essential(kind: Kind, field: Field) -> bool:
 def form_layout(kind: Kind, values: dict[str, Any], errors: dict[str, Any]) -> FormLayout:
     """Split ``kind``'s fields into the main part and the folded one; the fold starts open when one
     of its fields holds a value or an error (a returned entry, a refused post)."""
-    placed: set[str] = set(NOT_TYPED)
+    asked = getattr(kind, "form_fields", None)  # a kind may keep older clients' fields out of the form
+    typed = [f for f in kind.all_fields if f.name not in NOT_TYPED and (asked is None or f.name in asked)]
+    placed: set[str] = set()
     groups: list[tuple[str, Any, list[Field]]] = []
-    by_name = {f.name: f for f in kind.all_fields}
+    by_name = {f.name: f for f in typed}
     for key, title, names in FORM_SECTIONS:
-        fields = list(kind.fields) if names is None else [by_name[n] for n in names if n in by_name]
+        fields = [f for f in kind.fields if f.name in by_name] if names is None else [
+            by_name[n] for n in names if n in by_name]
         fields = [f for f in fields if f.name not in placed]
         placed.update(f.name for f in fields)
         groups.append((key, kind.label if names is None else title, fields))
-    groups.append(("other", None, [f for f in kind.all_fields if f.name not in placed]))
+    groups.append(("other", None, [f for f in typed if f.name not in placed]))
     main = tuple(FormSection(key, title, tuple(f for f in fields if is_essential(kind, f)))
                  for key, title, fields in groups)
     more = tuple(FormSection(key, title, tuple(f for f in fields if not is_essential(kind, f)))
