@@ -187,3 +187,20 @@ def test_export_page_offers_every_status_and_codes(client, auth, year):
     page = client.get("/reports/", query_string={"period": "year-2023"}).get_data(as_text=True)
     assert 'name="status" value="all"' in page and 'name="codes" value="1"' in page
     assert "Liệt kê cả hoạt động chờ duyệt và bị trả lại" in page
+
+
+def test_a_missing_or_withheld_result_gets_no_verdict(app):
+    """A "≤" target with no result was "met" by arithmetic; now it has no verdict, and "Đạt" needs a value."""
+    from webapp.plan import periods
+    from webapp.plan.models import PlanTarget
+    from webapp.reports.totals import privacy
+    from webapp.reports.totals.progress import Measure, _judge
+
+    window = periods.custom_window(dt.date(2022, 12, 15), dt.date(2023, 12, 14))
+    target = PlanTarget(metric="entries", kind="outreach", comparison="<=", value=5)
+    with app.test_request_context():
+        for result in (Measure(), Measure(no_data=True), Measure(0, hidden=privacy.marker())):
+            judged = _judge(target, window, window.end, result, Measure(no_data=True))
+            assert judged.status != "met" and judged.assessment != "Đạt", result
+            assert judged.last_year_text == "chưa có số liệu"
+        assert _judge(target, window, window.end, Measure(0), Measure(3)).assessment == "Đạt"
