@@ -5,7 +5,6 @@ import datetime as dt
 import io
 
 import pytest
-import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from tests.reports.helpers import YEAR_2023, add_entry, docx_blocks, docx_tables, row_of
@@ -204,3 +203,19 @@ def test_a_missing_or_withheld_result_gets_no_verdict(app):
             assert judged.status != "met" and judged.assessment != "Đạt", result
             assert judged.last_year_text == "chưa có số liệu"
         assert _judge(target, window, window.end, Measure(0), Measure(3)).assessment == "Đạt"
+
+
+def test_background_xlsx_keeps_the_status_choice(app, client, auth, year):
+    """The export page's tick (status=all) reaches the background job: all three entries are listed."""
+    from webapp.reports.exports import jobs
+
+    auth.login("tonghop")
+    for status, expected in (("", 1), ("all", 3)):
+        response = client.post("/reports/exports", data={"format": "xlsx", "status": status, **YEAR_2023})
+        job_id = response.headers["Location"].rsplit("/", 1)[1]
+        with app.app_context():
+            jobs.wait(job_id)
+        download = client.get(f"/reports/exports/{job_id}/download")
+        assert "bao-cao-binh-dang-gioi-xa-thanh-xa-nam-2023.xlsx" in download.headers["Content-Disposition"]
+        assert load_workbook(io.BytesIO(download.data))["Hoạt động"].max_row == 1 + expected
+        download.close()
