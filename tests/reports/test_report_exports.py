@@ -38,7 +38,9 @@ def test_docx_header_follows_decree_30(client, auth, year):
     auth.login("tonghop")
     response = client.get("/reports/export.docx", query_string=YEAR_2023)
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == 'attachment; filename="bao-cao-year-2023.docx"'
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="bao-cao-binh-dang-gioi-xa-thanh-xa-nam-2023.docx"; '
+        "filename*=UTF-8''bao-cao-binh-dang-gioi-xa-thanh-xa-nam-2023.docx")
     document, blocks = docx_blocks(response.data)
     header = blocks[0][1]
     left, right = header.rows[0].cells
@@ -106,14 +108,15 @@ def test_docx_figures_come_from_approved_entries(client, auth, year):
     assert num(row_of(funding, "Chương trình mục tiêu quốc gia")[2]) == 1_500_000
     targets = tables["Chỉ tiêu"]
     training = row_of(targets, "Số lớp tập huấn, bồi dưỡng về bình đẳng giới")
-    assert training[2:] == ["≥ 2", "1", "0", "Chưa đạt"]
+    assert training[2:] == ["≥ 2", "1", "chưa có số liệu", "Chưa đạt"]  # nothing was logged in 2022
 
 
 def test_action_month_report_is_the_same_template_limited_to_its_days(client, auth, year):
     """15/11 – 15/12/2023: only the November outreach counts; the title names the action month."""
     auth.login("tonghop")
     response = client.get("/reports/export.docx", query_string={"from": "2023-11-15", "to": "2023-12-15"})
-    assert response.headers["Content-Disposition"].endswith('bao-cao-am-bdg-2023.docx"')
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="bao-cao-binh-dang-gioi-xa-thanh-xa-thang-hanh-dong-vi-binh-dang-gioi-2023.docx"')
     document, blocks = docx_blocks(response.data)
     body = [block.text for kind, block in blocks if kind == "p"]
     assert any(text.startswith("Kết quả thực hiện Tháng hành động vì bình đẳng giới") for text in body)
@@ -124,7 +127,7 @@ def test_action_month_report_is_the_same_template_limited_to_its_days(client, au
 def test_xlsx_has_the_tables_one_sheet_each_and_all_entries(client, auth, year):
     """Bold frozen headers, number formats, the same figures, and a sheet of every entry of the period."""
     auth.login("tonghop")
-    response = client.get("/reports/export.xlsx", query_string=YEAR_2023)
+    response = client.get("/reports/export.xlsx", query_string={**YEAR_2023, "status": "all"})
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data))
     assert {"Hoạt động theo loại", "Tuyên truyền", "Tập huấn, bồi dưỡng", "Kinh phí thực hiện", "Chỉ tiêu",
@@ -140,13 +143,15 @@ def test_xlsx_has_the_tables_one_sheet_each_and_all_entries(client, auth, year):
     assert entries.freeze_panes == "A2" and entries["A1"].font.bold
     assert entries.max_row == 1 + 4  # every entry of the period, the one waiting for review too
     statuses = sorted(row[2] for row in entries.iter_rows(min_row=2, values_only=True))
-    assert statuses == ["approved", "approved", "approved", "submitted"]
+    assert statuses == ["Chờ duyệt", "Đã duyệt", "Đã duyệt", "Đã duyệt"]
+    codes = sorted(row[2] for row in workbook["Hoạt động (mã, cho máy)"].iter_rows(min_row=2, values_only=True))
+    assert codes == ["approved", "approved", "approved", "submitted"]
 
 
 def test_csv_has_a_bom_and_every_field(client, auth, year):
     """UTF-8 with BOM; one row per entry of the period; common fields then kind fields as columns."""
     auth.login("tonghop")
-    response = client.get("/reports/export.csv", query_string=YEAR_2023)
+    response = client.get("/reports/export.csv", query_string={**YEAR_2023, "codes": "1", "status": "all"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
@@ -171,7 +176,7 @@ def test_field_staff_cannot_export(client, auth, year):
 def test_supervisor_exports_only_their_units(client, auth, year):
     """The Women's Union supervisor: the Youth Union's training is not in her CSV or DOCX."""
     auth.login("duyet")
-    rows = list(csv.DictReader(io.StringIO(client.get("/reports/export.csv", query_string=YEAR_2023)
+    rows = list(csv.DictReader(io.StringIO(client.get("/reports/export.csv", query_string={**YEAR_2023, "codes": "1"})
                                            .data.decode("utf-8-sig"))))
     assert {row["kind"] for row in rows} == {"outreach"}
     tables = docx_tables(client.get("/reports/export.docx", query_string=YEAR_2023).data)

@@ -121,11 +121,12 @@ def test_entry_lists_leave_support_entries_out(app, client, auth, commune):
         support(BRANCH_B, VILLAGE_B, 40)
         add_entry()
     auth.login("tonghop")
-    text = client.get("/reports/export.csv", query_string=YEAR_2023).data.decode("utf-8-sig")
+    text = client.get("/reports/export.csv", query_string={**YEAR_2023, "codes": "1"}).data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["kind"] for row in rows] == ["outreach"]
     sheets = xlsx_sheets(client.get("/reports/export.xlsx", query_string=YEAR_2023).data)
-    assert [row[1] for row in sheets["Hoạt động"][1:]] == ["outreach"]
+    assert [row[1] for row in sheets["Hoạt động"][1:]] == ["Tuyên truyền"]
+    assert [row[1] for row in sheets["Hoạt động (mã, cho máy)"][1:]] == ["outreach"]
 
 
 def test_yearly_violence_counts_below_5_read_lt5(app, client, auth, commune):

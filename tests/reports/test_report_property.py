@@ -130,7 +130,7 @@ def officer(app, commune, client, auth):
 
 
 COUNT_HEADERS = {"entries": "Số hoạt động", "participants_male": "Nam", "participants_female": "Nữ",
-                 "participants_total": "Tổng số người tham dự", "cost_vnd": "Kinh phí (đồng)"}
+                 "participants_total": "Tổng số lượt người tham dự", "cost_vnd": "Kinh phí (đồng)"}
 
 
 @settings(max_examples=20, deadline=None,
@@ -170,7 +170,7 @@ def test_every_figure_equals_the_direct_sum(app, client, officer, entries):
         for code, label in officer["kind"].items():
             check_row(row_of(summary, label), summary[0], want["kind"].get(code, {}), COUNT_HEADERS)
             sheet = tables[label]
-            headers = {"entries": "Số hoạt động", "participants_total": "Tổng số người tham dự",
+            headers = {"entries": "Số hoạt động", "participants_total": "Tổng số lượt người tham dự",
                        "participants_female": "Trong đó nữ", "cost_vnd": "Kinh phí (đồng)",
                        **{c: t for c, t in officer["columns"].items() if c.startswith(code + ".")}}
             check_row(row_of(sheet, "Tổng số"), sheet[0], want["kind"].get(code, {}), headers)

@@ -61,8 +61,8 @@ def test_csv_writes_formulas_as_text(client, hostile):
     text = export(client, "csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
-    notes = [row[header.index("notes")] for row in body]
-    villages = {row[header.index("village")] for row in body}
+    notes = [row[header.index("Ghi chú")] for row in body]
+    villages = {row[header.index("Thôn")] for row in body}
     for payload in PAYLOADS:
         expected = "'" + payload if risky(payload) else payload
         assert expected in notes, payload

@@ -95,3 +95,23 @@ def admin_changes(changes: dict, role_labels: dict) -> list[tuple[str, str, str 
         else:
             rows.append((label, _value(pair, role_labels), None))
     return rows
+
+
+# Where a change came from (``AuditEvent.device``): the app's own codes; a phone's or script's own
+# name (given when it signed in) is shown as it is.
+DEVICE_LABELS = {
+    "web": _l("on the web"),
+    "seed": _l("demo data"),
+    "sync": _l("synced from a phone"),
+    "cli": _l("command line"),
+    "admin": _l("administration page"),
+    "import": _l("imported from a file"),
+}
+
+
+def device_label(device: str | None) -> str:
+    """``web`` → ``trên web``; ``import:tonghop`` → ``nhập từ tệp``; a device's own name unchanged."""
+    if not device:
+        return ""
+    code = device.split(":", 1)[0]
+    return str(DEVICE_LABELS[code]) if code in DEVICE_LABELS else device

@@ -17,7 +17,7 @@ from webapp.extensions import db
 from webapp.inputs import filter_day, int_id
 from webapp.units.models import Unit
 
-ENTRY_ACTIONS = ("create", "edit", "resubmit", "approve", "return", "lock", "reopen")
+ENTRY_ACTIONS = ("create", "edit", "resubmit", "approve", "return", "lock", "reopen", "photo")
 ACTIONS = ENTRY_ACTIONS + tuple(ADMIN_ACTION_LABELS)
 AUDIT_ROLES = ("officer", "admin")
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.audit import services
-from webapp.audit.admin_events import ADMIN_ACTION_LABELS, admin_changes
+from webapp.audit.admin_events import ADMIN_ACTION_LABELS, admin_changes, device_label
 from webapp.auth.permissions import role_required
 from webapp.entries.display import field_labels
 from webapp.extensions import db
@@ -18,6 +18,7 @@ from webapp.navigation import add_nav_item
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 add_nav_item("audit.index", _l("Audit trail"), roles=services.AUDIT_ROLES, position=80)
 PAGE_SIZE = 50
+bp.add_app_template_global(device_label, "device_label")
 
 
 def _day_vn(iso: str | None) -> str:

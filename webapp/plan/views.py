@@ -59,6 +59,7 @@ def index():
         db.session.rollback()
     return render_template("plan/index.html", scope=scope, owner=owner, year=year, plan=plan, errors=errors,
                            describe=target_meta.describe, goal_text=target_meta.goal_text,
+                           period_names={row.code: row.name for row in periods.definitions(owner.id)},
                            commune_arg=_commune_arg(scope), values=request.form if errors else None), \
         400 if errors else 200
 

@@ -111,8 +111,9 @@ def export(fmt: str):
         checked = exports.read_params(request.args)
         if fmt == "csv":
             ctx, name = exports.csv_context(user, checked)
-            response = Response(stream_with_context(stream_csv(ctx)), mimetype=exports.MIMETYPES["csv"])
-            response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+            rows = stream_csv(ctx, exports.statuses_of(checked), codes=checked["codes"])
+            response = Response(stream_with_context(rows), mimetype=exports.MIMETYPES["csv"])
+            response.headers["Content-Disposition"] = exports.disposition(name)
             return response
         data, name = exports.build_file(user, fmt, checked)
     except NotAllowed:
@@ -120,7 +121,7 @@ def export(fmt: str):
     except params.ParamError as exc:
         _fail(400, "bad_request", exc.message)
     response = Response(data, mimetype=exports.MIMETYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = exports.disposition(name)
     return response
 
 

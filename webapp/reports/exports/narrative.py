@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from webapp.i18n import format_number, format_vnd
+from webapp.reports.exports.amount_words import amount_words
 from webapp.reports.totals.progress import TargetResult
 from webapp.reports.totals.tables import Table, share
 from webapp.units.models import Unit
@@ -102,3 +103,10 @@ def recommendations() -> list[str]:
     """Section V: the usual requests to the level above."""
     return [_("Continue to support funding, outreach materials and training for the staff working on gender "
               "equality at the grassroots.")]
+
+
+def funding_in_words(funding: Table) -> str:
+    """The funding total in figures and in words, as the state's format writes an amount."""
+    total = funding.total["cost_vnd"] if funding.total else 0
+    return _("Total funding: %(amount)s VND (in words: %(words)s).", amount=format_number(total),
+             words=amount_words(total))

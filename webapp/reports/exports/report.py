@@ -175,15 +175,18 @@ def _results(ctx: ReportContext, part: Part, tables: list[Table], results: list[
         step(20 + int(60 * index / len(sections)))
         blocks: list[tuple[str, Table | None]] = []
         if code == "action_months":
-            blocks = [(table.note, table) for table in
-                      (builders.action_month_table(ctx, w) for w in builders.action_month_windows(ctx))]
+            # the table's note says how many villages it reached: no sentence repeats it above
+            blocks = [("", builders.action_month_table(ctx, cut, full))
+                      for cut, full in builders.action_month_spans(ctx)]
         elif code == "targets":
             if results:
                 blocks.append(("", targets_table(results)))
             if ctx.window.is_annual:
                 blocks.append((_("Yearly figures entered by the commune."), figures_table(ctx, ctx.window.year)))
         elif code == "funding":
-            blocks.append(("", builders.funding_table(ctx)))
+            funding = builders.funding_table(ctx)
+            blocks.append(("", funding))
+            blocks.append((narrative.funding_in_words(funding), None))
         else:
             for kind_code in kind_codes:
                 if kind_code in kinds and kinds[kind_code].sensitive:

@@ -133,6 +133,11 @@ def action_month_windows(ctx: ReportContext) -> list[periods.PeriodWindow]:
     The 2023 annual report (15/12/2022 – 14/12/2023) holds June 2023 whole and 15/11 – 14/12/2023 of
     the November action month, but not the single day it shares with the 2022 action month.
     """
+    return [cut for cut, _full in action_month_spans(ctx)]
+
+
+def action_month_spans(ctx: ReportContext) -> list[tuple[periods.PeriodWindow, periods.PeriodWindow]]:
+    """Each action month of ``action_month_windows`` as (cut to the report window, its real dates)."""
     owner = ctx.scope.period_owner_id
     found = []
     for year in sorted({ctx.window.start.year, ctx.window.end.year}):
@@ -142,21 +147,32 @@ def action_month_windows(ctx: ReportContext) -> list[periods.PeriodWindow]:
             start, end = max(window.start, ctx.window.start), min(window.end, ctx.window.end)
             if end < start or 2 * ((end - start).days + 1) < (window.end - window.start).days + 1:
                 continue
-            found.append(periods.PeriodWindow(key=window.key, code=window.code, label=window.label, start=start,
-                                              end=end, year=window.year, type=window.type,
-                                              campaign_code=window.campaign_code))
+            found.append((periods.PeriodWindow(key=window.key, code=window.code, label=window.label, start=start,
+                                               end=end, year=window.year, type=window.type,
+                                               campaign_code=window.campaign_code), window))
     return found
 
 
-def action_month_table(ctx: ReportContext, window: periods.PeriodWindow) -> Table:
-    """One action month: activities by kind, and how many villages it reached."""
-    title = f"{window.label} ({window.start:%d/%m/%Y} – {window.end:%d/%m/%Y})"
+def action_month_table(ctx: ReportContext, window: periods.PeriodWindow,
+                       full: periods.PeriodWindow | None = None) -> Table:
+    """One action month: activities by kind, and how many villages it reached.
+
+    The title keeps the month's real dates (``full``); when the report window cuts it, the note says
+    up to which day it is counted.
+    """
+    whole = full or window
+    title = f"{window.label} ({whole.start:%d/%m/%Y} – {whole.end:%d/%m/%Y})"
     table = summary_table(ctx, window.start, window.end, code=f"action-{window.code}", title=title,
                           only_active=True)
     reached = totals_service.distinct_values(ctx.unit_ids, ctx.query(window.start, window.end), "village")
     villages = ctx.scope.villages()
     reached_known = len(reached & {v.id for v in villages})
-    table.note = _("Villages reached: %(reached)s of %(total)s.", reached=reached_known, total=len(villages))
+    notes = []
+    if (window.start, window.end) != (whole.start, whole.end):
+        notes.append(_("Counted from %(start)s to %(end)s, within this report's period.",
+                       start=f"{window.start:%d/%m/%Y}", end=f"{window.end:%d/%m/%Y}"))
+    notes.append(_("Villages reached: %(reached)s of %(total)s.", reached=reached_known, total=len(villages)))
+    table.note = " ".join(notes)
     return table
 
 

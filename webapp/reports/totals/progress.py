@@ -31,11 +31,20 @@ class Measure:
     units_total: int | None = None
     # What is shown instead of the value when it would reveal a small count of victims.
     hidden: privacy.Hidden | None = None
+    # Nothing was recorded for the period at all (e.g. last year, before the app was used).
+    no_data: bool = False
+
+    @property
+    def known(self) -> bool:
+        """Whether there is a result to judge (not hidden, not missing)."""
+        return self.hidden is None and not self.no_data and (self.value is not None or self.units_total is not None)
 
     def text(self, percent: bool) -> str:
         """How the result reads."""
         if self.hidden is not None:
             return str(self.hidden)
+        if self.no_data:
+            return _("no data yet")
         if self.units_total is not None:
             return _("%(met)s of %(total)s units", met=self.units_met, total=self.units_total)
         if self.value is None:
@@ -203,6 +212,7 @@ def evaluate(ctx: ReportContext, plan: PlanYear | None, chosen: periods.PeriodWi
     whole = ctx.scope.whole
     in_scope = {unit.id for unit in ctx.scope.units()}
     results = []
+    logged: dict[tuple[dt.date, dt.date], bool] = {}
     for target in plan.targets:
         if not whole and (target.metric == "indicator" or (not target.unit_type and target.unit_id not in in_scope)):
             continue
@@ -213,14 +223,26 @@ def evaluate(ctx: ReportContext, plan: PlanYear | None, chosen: periods.PeriodWi
         result = measure(base, target, window.start, end, plan.year)
         last_start, last_end = periods.PeriodWindow.shifted(window, -1)
         last_end = min(last_end, periods.PeriodWindow.shifted(chosen, -1)[1])
-        last = measure(base, target, last_start, last_end, plan.year - 1)
+        if target.metric != "indicator" and not _has_entries(base, last_start, last_end, logged):
+            last = Measure(no_data=True)
+        else:
+            last = measure(base, target, last_start, last_end, plan.year - 1)
+            if target.metric == "indicator" and last.value is None and last.hidden is None:
+                last = Measure(no_data=True)
         results.append(_judge(target, window, end, result, last))
     return results
 
 
+def _has_entries(ctx: ReportContext, start: dt.date, end: dt.date, seen: dict) -> bool:
+    """Whether anything at all was approved in scope between ``start`` and ``end`` (asked once per span)."""
+    if (start, end) not in seen:
+        seen[(start, end)] = ctx.totals(start, end).totals["entries"] > 0
+    return seen[(start, end)]
+
+
 def _judge(target: PlanTarget, window, end: dt.date, result: Measure, last: Measure) -> TargetResult:
     """Colour and wording of one target's progress (none when the result is hidden or missing)."""
-    ratio = None if result.hidden is not None else _ratio(result, target)
+    ratio = _ratio(result, target) if result.known else None
     in_progress = end < window.end
     metric = target_meta.METRICS.get(target.metric)
     if ratio is None:
