@@ -19,3 +19,16 @@ document.addEventListener("click", (event) => {
   const textarea = form && form.querySelector("textarea[name=comment]");
   if (textarea) addComment(textarea, chip.textContent.trim());
 });
+
+/** The queue is on screen: take down the "N entries wait for review" notification (its news is here). */
+async function closeWaitingNotifications() {
+  if (!("serviceWorker" in navigator) || !document.getElementById("review-list")) return;
+  const registration = await navigator.serviceWorker.getRegistration();
+  if (!registration || !registration.getNotifications) return;
+  (await registration.getNotifications({ tag: "review_waiting" })).forEach((notification) => notification.close());
+  document.documentElement.dataset.waitingNotificationsClosed = "1";
+}
+
+closeWaitingNotifications().catch(() => {});
+// A boosted navigation back to the queue does not load this module again: listen for it.
+document.addEventListener("htmx:afterSettle", () => { closeWaitingNotifications().catch(() => {}); });

@@ -81,7 +81,7 @@ def test_turn_on_notifications_subscribes_and_the_worker_shows_pushes(app, live_
     page.fill("#username", "duyet")
     page.fill("#password", "thanhxa-demo")
     page.click("button[type=submit]")
-    page.wait_for_url("**/entries/")
+    page.wait_for_url("**/review/")  # a supervisor lands on the review queue (issue 11)
     page.goto(f"{live_server}/profile")
     section = page.locator("[data-push]")
     page.wait_for_function("document.querySelector('[data-push]').dataset.pushState === 'off'")
