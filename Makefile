@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# 127.0.0.1: this computer only; HOST=0.0.0.0 make run: phones on the same Wi-Fi too (see README).
+HOST ?= 127.0.0.1
 export FLASK_APP := webapp
 
 .PHONY: run test install translations assets browser test-sqlite test-postgres bench clean
@@ -33,9 +35,10 @@ install: $(BIN)/.installed assets translations
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT) (demo users: canbo1, canbo2, duyet, tonghop, quantri; password thanhxa-demo)"
+	@echo "Serving on http://$(HOST):$(PORT) (demo users: canbo1, canbo2, duyet, tonghop, quantri; password thanhxa-demo)"
+	@if [ "$(HOST)" = "0.0.0.0" ]; then echo "On the local network: http://$$(hostname -I 2>/dev/null | cut -d' ' -f1):$(PORT) (a phone needs HTTPS to install the app and work offline: see README)"; fi
 	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
 # Debian's Chromium drives the browser tests (never a downloaded browser build).
 browser:

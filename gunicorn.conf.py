@@ -5,12 +5,24 @@
 - Metrics: every worker process writes its counters under ``PROMETHEUS_MULTIPROC_DIR`` (a fresh
   temporary folder unless set), so ``/metrics`` sums all of them; a dead worker's live gauges go.
 - Logs: the app writes one JSON line per request, so gunicorn's own access log is off.
+- Address: ``HOST`` (default 127.0.0.1; ``0.0.0.0`` for the local network) and ``PORT`` (default 5000).
 """
 import os
 import shutil
 import tempfile
 
-bind = f"127.0.0.1:{os.environ.get('PORT', '5000')}"
+
+
+def bind_address(host: str | None, port: str | None) -> str:
+    """``HOST:PORT`` to listen on: 127.0.0.1 unless ``HOST`` says otherwise (``0.0.0.0``: the local
+    network, so a phone on the same Wi-Fi can open the app); an IPv6 host gets its brackets."""
+    host = (host or "").strip() or "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{host}:{(port or '').strip() or '5000'}"
+
+
+bind = bind_address(os.environ.get("HOST"), os.environ.get("PORT"))
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # More threads than pooled connections (DB_POOL_SIZE 5 + DB_MAX_OVERFLOW 5): when the database is slow the
 # excess requests get a 503 + Retry-After after DB_POOL_TIMEOUT instead of queueing until the phone gives up.

@@ -2,7 +2,27 @@
 // store the subscription on the server, or turn it off. Wires every [data-push] section, also
 // ones htmx swaps in later. Texts come from the section's data-msg-* attributes (Vietnamese first).
 
+// A [data-push-promo] section is the "Bật thông báo?" banner: shown only while this device can receive
+// pushes and has none, until turned on or put off with "Để sau" (remembered on the device).
+
 const JSON_HEADERS = { "Content-Type": "application/json", "X-Binhdang-Client": "1" };
+const PROMO_KEY = "binhdang.pushPromo";
+
+/** The banner's answer on this device ("later" or "on"), if any. */
+function promoAnswered() {
+  try {
+    return localStorage.getItem(PROMO_KEY);
+  } catch (error) {
+    return "later"; // no storage: do not nag at every page
+  }
+}
+
+/** Remember the banner's answer on this device. */
+function rememberPromo(answer) {
+  try {
+    localStorage.setItem(PROMO_KEY, answer);
+  } catch (error) { /* private mode: asked again next time */ }
+}
 
 /** The applicationServerKey as bytes, from the server's base64url public key. */
 function keyBytes(base64url) {
@@ -48,8 +68,20 @@ function show(section, state, detail = "") {
                      unsupported: "msgUnsupported", error: "msgError" };
   status.textContent = `${section.dataset[messages[state]] || ""} ${detail}`.trim();
   section.dataset.pushState = state;
+  if (section.hasAttribute("data-push-promo")) return showPromo(section, state);
   toggle(section.querySelector("[data-push-enable]"), ["off", "denied", "error"].includes(state));
   toggle(section.querySelector("[data-push-disable]"), state === "on");
+}
+
+/** The banner: visible while the device is off (or turning on, or failed); "on" is remembered. */
+function showPromo(section, state) {
+  if (state === "on" && !section.hidden) rememberPromo("on");
+  const open = section.dataset.promoOpen === "1";
+  if (!open && state === "off" && !promoAnswered()) section.dataset.promoOpen = "1";
+  const visible = section.dataset.promoOpen === "1" && state !== "unsupported";
+  section.hidden = !visible;
+  toggle(section.querySelector("[data-push-disable]"), false);
+  toggle(section.querySelector("[data-push-later]"), state !== "on" && state !== "working");
 }
 
 /** Ask permission, subscribe through PushManager and store the subscription. */
@@ -102,6 +134,15 @@ async function wire(section) {
   }
   section.querySelector("[data-push-enable]").addEventListener("click", () => enable(section));
   section.querySelector("[data-push-disable]").addEventListener("click", () => disable(section));
+  const later = section.querySelector("[data-push-later]");
+  if (later) {
+    later.addEventListener("click", () => {
+      rememberPromo("later");
+      section.hidden = true;
+      section.dataset.promoOpen = "0";
+    });
+  }
+  if (section.hasAttribute("data-push-promo") && promoAnswered()) return undefined; // asked already
   if (Notification.permission === "denied") return show(section, "denied");
   const reg = await navigator.serviceWorker.getRegistration("/");
   const subscription = reg && Notification.permission === "granted" && await reg.pushManager.getSubscription();

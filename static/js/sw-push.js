@@ -1,7 +1,10 @@
 /* Push handlers of the service worker, loaded with importScripts('/static/js/sw-push.js').
  *
  * Contract: a push's data is JSON {title, body, url} (and an optional tag, so a newer
- * notification of the same sort replaces the older one). It is shown as a notification; a click
+ * notification of the same sort replaces the older one). A push with "type": "clear" takes down the
+ * shown notifications of its tag instead (the reviewer's "N entries wait" once nothing waits); when no
+ * window of the app is visible, a quiet notification with the push's own title says so, since a push
+ * must show something then. Other pushes are shown as a notification; a click
  * focuses an open window of the app and navigates it to `url`, or opens `url` in a new window.
  * Only same-origin URLs are opened. Open pages get a {type: "push"} message (the bell's count).
  */
@@ -28,9 +31,25 @@
     }
   }
 
+  /** Close the shown notifications tagged `tag`; if no app window is visible, say so quietly. */
+  async function clearTag(tag, data, url) {
+    const shown = await self.registration.getNotifications({ tag });
+    shown.forEach((notification) => notification.close());
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    windows.forEach((client) => client.postMessage({ type: "push-clear", tag }));
+    if (shown.length && !windows.some((client) => client.visibilityState === "visible")) {
+      await self.registration.showNotification(data.title || DEFAULT_TITLE,
+        { body: data.body || "", data: { url }, lang: "vi", tag, silent: true });
+    }
+  }
+
   self.addEventListener("push", (event) => {
     const data = readData(event);
     const url = sameOrigin(data.url);
+    if (data.type === "clear" && data.tag) {
+      event.waitUntil(clearTag(String(data.tag), data, url));
+      return;
+    }
     const options = { body: data.body || "", data: { url }, lang: "vi" };
     if (data.tag) {
       options.tag = String(data.tag);

@@ -14,13 +14,17 @@ def set_network(context, server, online: bool) -> None:
         server.set_reachable(False)
 
 
+# Where each demo role lands after signing in (issue 11: supervisors the queue, the officer the dashboard).
+LANDING = {"duyet": "/review/", "tonghop": "/reports/", "quantri": "/admin/", "tinh": "/reports/"}
+
+
 def login(page, base_url: str, username: str = "canbo1") -> None:
-    """Sign in through the real form and wait for the entry list."""
+    """Sign in through the real form and wait for the person's landing page (field staff: the entry list)."""
     page.goto(f"{base_url}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/entries/")
+    page.wait_for_url(f"{base_url}{LANDING.get(username, '/entries/')}")
 
 
 def signed_in_then_offline(chromium, live_server, known_uuid: str | None = None):

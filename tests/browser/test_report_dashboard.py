@@ -27,8 +27,19 @@ def test_dashboard_on_a_phone(app, live_server, chromium):
         .filter(e => !e.closest('.table-scroll') && e.getBoundingClientRect().right > 360.5)
         .map(e => e.tagName)""")
     assert wide == []  # tables scroll inside their own box; nothing else is wider than the phone
+    # Issue 11: the summary first, every other section folded; opened, the charts' labels are >= 12 px.
+    folds = page.locator("details.fold")
+    assert folds.count() >= 6 and page.locator("details.fold[open]").count() == 0
+    assert page.locator("svg.chart").first.is_visible() is False
+    folded_height = page.evaluate("document.documentElement.scrollHeight")
+    page.locator("details.fold[data-fold=month] > summary").click()
     charts = page.locator("svg.chart")
-    assert charts.count() == 3 and charts.first.bounding_box()["width"] <= 360
+    assert charts.count() == 3 and charts.first.is_visible() and charts.first.bounding_box()["width"] <= 360
+    smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll('svg.chart text')]
+        .filter((t) => t.getClientRects().length).map((t) => t.getBoundingClientRect().height))""")
+    assert smallest >= 12  # a text box is at least as tall as its font size
+    print(f"\ndashboard at 360 px: {folded_height} px tall with its sections folded")
+    page.locator("details.more-filters > summary").click()
     page.select_option("select[name=kind]", "training")
     page.wait_for_function("document.querySelector('[data-kpi=participants_total]').textContent === '10'")
     assert "kind=training" in page.url and "period=year-2023" in page.url

@@ -81,7 +81,7 @@ def test_turn_on_notifications_subscribes_and_the_worker_shows_pushes(app, live_
     page.fill("#username", "duyet")
     page.fill("#password", "thanhxa-demo")
     page.click("button[type=submit]")
-    page.wait_for_url("**/entries/")
+    page.wait_for_url("**/review/")  # a supervisor lands on the review queue (issue 11)
     page.goto(f"{live_server}/profile")
     section = page.locator("[data-push]")
     page.wait_for_function("document.querySelector('[data-push]').dataset.pushState === 'off'")
@@ -122,6 +122,18 @@ def test_turn_on_notifications_subscribes_and_the_worker_shows_pushes(app, live_
     }"""))
     assert shown == [{"title": payload["title"], "body": payload["body"], "url": f"{live_server}/review/",
                       "tag": "review_waiting"}]
+
+    # Issue 11: once nothing waits, a "clear" push with the same tag takes the stale message down
+    # (a page of the app is open and visible here, so nothing replaces it).
+    clear = {"title": "Không còn hoạt động chờ duyệt", "body": "Mọi hoạt động đã được duyệt hoặc trả lại.",
+             "url": "/review/", "tag": "review_waiting", "type": "clear"}
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": active[0]["registrationId"],
+                                                  "data": json.dumps(clear, ensure_ascii=False)})
+    eventually(page, lambda: page.evaluate("""async () => {
+        const shown = await (await navigator.serviceWorker.ready).getNotifications({tag: "review_waiting"});
+        return shown.length === 0;
+    }"""))
+    assert page.locator("[data-unread-count]").inner_text().strip() == "1"  # a clear is no new message
 
     section.locator("[data-push-disable]").click()
     page.wait_for_function("document.querySelector('[data-push]').dataset.pushState === 'off'")

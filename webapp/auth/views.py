@@ -10,15 +10,17 @@ from flask_login import current_user, login_required
 from webapp.auth import services
 from webapp.auth.forms import LoginForm, PasswordForm
 from webapp.extensions import db, limiter, login_manager
+from webapp.navigation import landing_url
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """A same-site path to return to after login, never another host."""
-    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+    """A same-site path to return to after login, never another host; else the role's landing page."""
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//") \
+            and "\\" not in target:
         return target
-    return url_for("entries.index")
+    return landing_url(current_user) if current_user.is_authenticated else url_for("entries.index")
 
 
 @login_manager.unauthorized_handler
@@ -36,7 +38,7 @@ def unauthorized():
 def login():
     """Show the sign-in form; sign in on POST with one generic error for any wrong part."""
     if current_user.is_authenticated:
-        return redirect(url_for("entries.index"))
+        return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     error = None
     if form.validate_on_submit():

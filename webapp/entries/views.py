@@ -38,8 +38,10 @@ def get_kind_or_404(code: str):
 @bp.get("/")
 @login_required
 def home():
-    """The start page is the person's entry list."""
-    return redirect(url_for("entries.index"))
+    """The start page of the person's role: entries, the review queue or the dashboard."""
+    from webapp.navigation import landing_url
+
+    return redirect(landing_url(current_user))
 
 
 @bp.get("/entries/")

@@ -13,6 +13,9 @@ from webapp.extensions import db
 
 # Notification topics, each grouped its own way (see ``webapp.push.notify``).
 WAITING, RETURNED, APPROVED, REMINDER = "review_waiting", "returned", "approved", "reminder"
+# Not a message of its own: tells the reviewer's devices to take down the "N entries wait" notification
+# once nothing waits (pushed with that notification's tag and ``"type": "clear"``; never listed in the app).
+CLEARED = "review_cleared"
 
 
 class PushSubscription(db.Model):
@@ -76,7 +79,10 @@ class Notification(db.Model):
     user: Mapped[User] = relationship()
 
     def payload(self) -> dict:
-        """What the service worker receives: ``{title, body, url}`` (+ ``tag`` to replace older ones)."""
+        """What the service worker receives: ``{title, body, url}`` (+ ``tag`` to replace older ones; a
+        ``"type": "clear"`` closes the shown notification of that tag instead of showing one)."""
+        if self.topic == CLEARED:
+            return {"title": self.title, "body": self.body, "url": self.url, "tag": WAITING, "type": "clear"}
         return {"title": self.title, "body": self.body, "url": self.url, "tag": self.topic}
 
 

@@ -18,11 +18,11 @@ from webapp.auth.models import RoleAssignment, User
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import get_kind
-from webapp.push.models import APPROVED, RETURNED, WAITING, Notification
+from webapp.push.models import APPROVED, CLEARED, RETURNED, WAITING, Notification
 from webapp.review.services import waiting_count
 from webapp.units.models import Unit
 
-URGENCY = {WAITING: "normal", RETURNED: "high", APPROVED: "low"}
+URGENCY = {WAITING: "normal", RETURNED: "high", APPROVED: "low", CLEARED: "normal"}
 
 
 def path_for(endpoint: str, **values) -> str:
@@ -97,6 +97,12 @@ def compose(notification: Notification) -> bool:
                                           "%(num)d of your entries were approved", len(entries))
             notification.body = _("They now count in the commune's report.")
             notification.url = path_for("entries.index", status="approved")
+        elif notification.topic == CLEARED:
+            if waiting_count(notification.user):
+                return False  # something waits again: the "waiting" message stays
+            notification.title = _("Nothing waits for review")
+            notification.body = _("Every entry has been reviewed.")
+            notification.url = path_for("review.queue")
     return True
 
 

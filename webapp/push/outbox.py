@@ -24,8 +24,9 @@ from webapp.auth.models import User, utcnow
 from webapp.entries import settings_cache
 from webapp.entries.models import Entry
 from webapp.extensions import db
-from webapp.push.models import APPROVED, RETURNED, WAITING, Notification, PushDelivery
+from webapp.push.models import APPROVED, CLEARED, RETURNED, WAITING, Notification, PushDelivery
 from webapp.push.notify import URGENCY, commune_zone, compose, compose_waiting_unknown, reviewers_of
+from webapp.review.services import waiting_count
 
 NOTES = "binhdang_push_notes"  # key of the events noted in ``Session.info`` until commit
 
@@ -140,10 +141,33 @@ def note_waiting(ids: list[int]) -> None:
 
 
 def _refresh_waiting(user: User) -> None:
-    """The queue shrank: the pending message says the new number, or goes if nothing waits."""
+    """The queue shrank: the pending message says the new number, or goes if nothing waits; when
+    nothing waits any more, the devices that show an earlier "N entries wait" are told to close it."""
     pending = _pending(user.id, WAITING)
-    if pending is not None and not compose(pending):
+    if pending is not None:
+        if compose(pending):
+            return
         pending.state, pending.dispatched_at, pending.read_at = "skipped", utcnow(), utcnow()
+    elif waiting_count(user):
+        return
+    _clear_shown_waiting(user)
+
+
+def _clear_shown_waiting(user: User) -> None:
+    """Queue a "clear" push when a "waiting" push reached a device since the last clear (once, not at
+    every review); it is never listed in the app (read at once, and filtered out of the list)."""
+    shown = _last_sent(user.id, WAITING)
+    if shown is None:
+        return
+    cleared = db.session.scalar(sa.select(sa.func.max(Notification.created_at)).where(
+        Notification.user_id == user.id, Notification.topic == CLEARED))
+    if cleared is not None and cleared >= shown:
+        return
+    now = utcnow()
+    notification = Notification(user=user, user_id=user.id, topic=CLEARED, subjects=[], due_at=now,
+                                urgency=URGENCY[CLEARED], created_at=now, read_at=now)
+    compose(notification)
+    db.session.add(notification)
 
 
 def reviewer_ids(unit_id: int, author_id: int) -> list[int]:

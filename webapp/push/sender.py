@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 MAX_PAYLOAD = 3072
 BATCH = 200
 CLAIM_SECONDS = 120
-TOPIC_HEADER = {"review_waiting": "review-waiting", "returned": "returned", "approved": "approved"}
+# A push service keeps only the newest undelivered message of a Topic: a "clear" replaces a waiting one.
+TOPIC_HEADER = {"review_waiting": "review-waiting", "review_cleared": "review-waiting", "returned": "returned",
+                "approved": "approved"}
 
 
 def payload_bytes(notification: Notification) -> bytes:

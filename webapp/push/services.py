@@ -14,7 +14,7 @@ from webapp.auth.models import User, utcnow
 from webapp.extensions import db
 from webapp.inputs import storable
 from webapp.push import guard
-from webapp.push.models import Notification, PushDelivery, PushSubscription
+from webapp.push.models import CLEARED, Notification, PushDelivery, PushSubscription
 
 VISIBLE_STATES = ("pending", "sent")
 
@@ -111,14 +111,15 @@ def device_count(user: User) -> int:
 
 def notifications_of(user: User) -> sa.Select:
     """The person's notifications to show, newest first."""
-    return (sa.select(Notification).where(Notification.user_id == user.id, Notification.state.in_(VISIBLE_STATES))
+    return (sa.select(Notification).where(Notification.user_id == user.id, Notification.state.in_(VISIBLE_STATES),
+                                          Notification.topic != CLEARED)
             .order_by(Notification.created_at.desc(), Notification.id.desc()))
 
 
 def unread_count(user: User) -> int:
     """How many of them are unread (the number on the bell)."""
     return db.session.scalar(sa.select(sa.func.count()).where(
-        Notification.user_id == user.id, Notification.state.in_(VISIBLE_STATES),
+        Notification.user_id == user.id, Notification.state.in_(VISIBLE_STATES), Notification.topic != CLEARED,
         Notification.read_at.is_(None))) or 0
 
 
@@ -128,3 +129,15 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     return db.session.execute(query.values(read_at=utcnow())).rowcount or 0
+
+
+def current_counts(user: User) -> dict[str, int | None]:
+    """What waits for the person now (the notifications page's summary, never stale): entries waiting
+    for their review (reviewers only) and their own entries returned to them."""
+    from webapp.auth.permissions import REVIEW_ROLES
+    from webapp.entries.models import Entry
+    from webapp.review.services import waiting_count
+
+    returned = db.session.scalar(sa.select(sa.func.count()).where(
+        Entry.author_id == user.id, Entry.status == "returned")) or 0
+    return {"waiting": waiting_count(user) if user.has_role(*REVIEW_ROLES) else None, "returned": returned}

@@ -80,7 +80,7 @@ def notifications():
     """My notifications, newest first: the same messages as the pushes, for phones without push."""
     page = db.paginate(services.notifications_of(current_user), per_page=PAGE_SIZE, error_out=False)
     notify.fresh(page.items)  # a pending "waiting" message says how many wait now
-    return render_template("push/notifications.html", page=page,
+    return render_template("push/notifications.html", page=page, counts=services.current_counts(current_user),
                            service_worker_url=current_app.config["PUSH_SERVICE_WORKER_URL"])
 
 

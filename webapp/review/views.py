@@ -1,16 +1,18 @@
 """Review screens (queue, decisions, bulk approve) and ``POST /api/v1/entries/<uuid>/review``."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from webapp.api import tokens
 from webapp.auth import permissions
+from webapp.entries import display
 from webapp.entries import services as entry_services
 from webapp.entries.models import Entry
 from webapp.errors import json_error
@@ -26,6 +28,9 @@ api_bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 add_nav_item("review.queue", _l("Review"), roles=permissions.REVIEW_ROLES, position=20)
 PAGE_SIZE = 50
 BULK_LIMIT = 200
+# Comments a reviewer taps to fill the return box (static/js/review.js); plain suggestions without JS.
+QUICK_COMMENTS = (_l("Add photos"), _l("Wrong number of participants"), _l("Wrong date"),
+                  _l("Wrong village"), _l("Describe the content in the notes"), _l("Wrong cost or funding source"))
 
 
 @bp.record_once
@@ -52,6 +57,7 @@ def _queue_context(filters: services.QueueFilters) -> dict:
     base = services.queue(current_user, filters)
     page = db.paginate(base, per_page=PAGE_SIZE, error_out=False)
     return {"page": page, "filters": filters, "locked_ids": services.in_closed_periods(page.items),
+            "total": page.total, "quick_comments": QUICK_COMMENTS,
             "approvable": services.count(services.approvable(base)), "units": services.reviewable_units(current_user),
             "villages": permissions.villages_for(current_user), "kinds": all_kinds(), "get_kind": get_kind,
             "waiting": services.waiting_count(current_user)}
@@ -83,7 +89,8 @@ def decide(entry_uuid: str):
         db.session.rollback()
         if fragment:
             return render_template("review/_row.html", entry=entry, get_kind=get_kind, error=refused,
-                                   comment=request.form.get("comment", ""),
+                                   comment=request.form.get("comment", ""), quick_comments=QUICK_COMMENTS,
+                                   next_url=_safe_next(request.form.get("next")),
                                    locked=entry_services.locked_reason(entry) is not None)
         return render_template("review/decide.html", entry=entry, kind=get_kind(entry.kind), error=refused,
                                comment=request.form.get("comment", ""),
@@ -94,10 +101,32 @@ def decide(entry_uuid: str):
             if entry.status == "approved" else
             _("Returned to its author: %(kind)s on %(date)s.", kind=kind.label, date=entry.date.strftime("%d/%m/%Y")))
     if fragment:
+        filters = _filters_of(request.form.get("next"))
+        base = services.queue(current_user, filters)
         return render_template("review/_row.html", entry=entry, get_kind=get_kind, done=done,
-                               waiting=services.waiting_count(current_user))
+                               waiting=services.waiting_count(current_user), filters=filters,
+                               total=services.count(base), approvable=services.count(services.approvable(base)))
     flash(done, "success")
     return redirect(_safe_next(request.form.get("next")))
+
+
+def _filters_of(next_url: str | None) -> services.QueueFilters:
+    """The queue filters in the page the decision came from (its ``next``), for the counts to show."""
+    query = urlsplit(_safe_next(next_url)).query
+    return services.QueueFilters.from_args(MultiDict(parse_qsl(query)))
+
+
+@bp.get("/<entry_uuid>/more")
+@login_required
+@permissions.role_required(*permissions.REVIEW_ROLES)
+def more(entry_uuid: str):
+    """A queue row unfolded: the entry's details, notes and photos (htmx fragment; a page without it)."""
+    entry = entry_services.get_entry_or_404(current_user, entry_uuid)
+    kind = get_kind(entry.kind)
+    facts = display.describe(entry, kind) if kind else []
+    if request.htmx and not request.htmx.boosted:
+        return render_template("review/_more.html", entry=entry, facts=facts)
+    return redirect(url_for("entries.detail", entry_uuid=entry.uuid))
 
 
 def _picked(values: list[str]) -> list[tuple[str, int]]:
