@@ -167,11 +167,13 @@ def run(scope_unit_ids, query: TotalsQuery) -> Totals:
     """Total the entries ``query`` selects among the units of ``scope_unit_ids`` (None: all units)."""
     if not use_rollup(query):
         return run_direct(scope_unit_ids, query)
-    from webapp.reports.rollup import queries as rollup_queries
+    from webapp.reports.rollup import frame, queries as rollup_queries
 
     names = list(MEASURES) + list(query.columns)
     result = Totals(totals={name: 0 for name in names})
-    for row, counts in rollup_queries.run(scope_unit_ids, query, _key_value):
+    page = frame.active()
+    source = page if page is not None and page.covers(scope_unit_ids) else rollup_queries
+    for row, counts in source.run(scope_unit_ids, query, _key_value):
         row.update(zip(names, counts))
         for name, count in zip(names, counts):
             result.totals[name] += count
@@ -212,9 +214,11 @@ def run_direct(scope_unit_ids, query: TotalsQuery) -> Totals:
 def distinct_values(scope_unit_ids, query: TotalsQuery, key: str) -> set:
     """The distinct values of a group key among the selected entries (e.g. villages reached)."""
     if use_rollup(TotalsQuery(query.start, query.end, (key,), query.statuses, query.kind)):
-        from webapp.reports.rollup import queries as rollup_queries
+        from webapp.reports.rollup import frame, queries as rollup_queries
 
-        return rollup_queries.distinct_values(scope_unit_ids, query, key, _key_value)
+        page = frame.active()
+        source = page if page is not None and page.covers(scope_unit_ids) else rollup_queries
+        return source.distinct_values(scope_unit_ids, query, key, _key_value)
     expression = group_expression(key)
     statement = sa.select(expression).select_from(Entry)
     if key == "commune":
