@@ -2,6 +2,7 @@
 DOCX equals the sum computed here directly over the approved entries of the period."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid as uuidlib
 from collections import defaultdict
@@ -311,3 +312,26 @@ def _check_page_frame(statuses_all: tuple) -> None:
                                     columns=tuple(f"{kind.code}.{f.name}" for f in kind.report_columns))
                 assert run(units, query) == run_direct(units, query), (kind.code, statuses)
         assert page.queries <= 5  # the rows, the missing days, the columns, the units
+    rows = db.session.scalar(sa.select(sa.func.count()).select_from(rollup.ReportRollup).where(
+        rollup.ReportRollup.day >= START, rollup.ReportRollup.day <= END))
+    with _frame_limit(0), frame.preloaded(units, START, END) as page:  # more rows than it may hold: SQL answers
+        for group_by in ROLLUP_GROUPINGS:
+            query = TotalsQuery(START, END, group_by=group_by, statuses=statuses_all, sensitive=True)
+            assert run(units, query) == run_direct(units, query), group_by
+        assert page.too_big == (rows > 0) and not page.rows
+
+
+@contextlib.contextmanager
+def _frame_limit(rows: int):
+    """``REPORT_FRAME_MAX_ROWS`` set to ``rows`` while the block runs."""
+    from flask import current_app
+
+    before = current_app.config.get("REPORT_FRAME_MAX_ROWS")
+    current_app.config["REPORT_FRAME_MAX_ROWS"] = rows
+    try:
+        yield
+    finally:
+        if before is None:
+            current_app.config.pop("REPORT_FRAME_MAX_ROWS")
+        else:
+            current_app.config["REPORT_FRAME_MAX_ROWS"] = before

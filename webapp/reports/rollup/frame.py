@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any, Iterator
 
 import sqlalchemy as sa
-from flask import g
+from flask import current_app, g
 
 from webapp.extensions import db
 from webapp.kinds import sensitive_kind_codes
@@ -27,6 +27,9 @@ from webapp.units.models import Unit
 # Positions in a frame row (the rollup's key columns, then its measures).
 DAY, UNIT, VILLAGE, KIND, CAMPAIGN, STATUS, FUNDING, GRP = range(len(KEY_COLUMNS))
 MEASURES_AT = len(KEY_COLUMNS)
+# More rows than this (a province's years, not a commune's) and the frame steps aside: the questions go
+# to SQL one by one as before, rather than a worker holding the rows in memory (REPORT_FRAME_MAX_ROWS).
+MAX_ROWS = 50_000
 
 
 class Frame:
@@ -42,16 +45,24 @@ class Frame:
         self.columns: dict[tuple, dict[str, int]] = {}
         self.wanted = (start, end)
         self.queries = 0
+        self.too_big = False
         self._units: dict[int, tuple[int | None, str]] | None = None
 
     # -- reading ------------------------------------------------------------------------------------
 
     def _read(self, model, start: dt.date, end: dt.date, *extra) -> list:
-        """Rows of ``model`` for the frame's units between ``start`` and ``end``."""
+        """Rows of ``model`` for the frame's units between ``start`` and ``end`` (at most one more than
+        the frame may hold: then it is marked ``too_big``)."""
         self.queries += 1
         keys = [getattr(model, name) for name in KEY_COLUMNS]
-        return list(db.session.execute(sa.select(*keys, *extra).where(
-            model.unit_id.in_(sorted(self.unit_ids)), model.day >= start, model.day <= end)))
+        limit = int(current_app.config.get("REPORT_FRAME_MAX_ROWS", MAX_ROWS))
+        rows = list(db.session.execute(sa.select(*keys, *extra).where(
+            model.unit_id.in_(sorted(self.unit_ids)), model.day >= start, model.day <= end).limit(limit + 1)))
+        if len(rows) + len(self.rows) > limit:
+            self.too_big = True
+            self.rows, self.days, self.columns = [], [], {}
+            return []
+        return rows
 
     def _missing(self, span, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
         """The parts of ``start``–``end`` not yet read (the whole of it when nothing is)."""
@@ -67,12 +78,14 @@ class Frame:
     def _cover(self, start: dt.date, end: dt.date) -> None:
         """Read the rollup rows of the days not read yet."""
         parts = self._missing(self.span, start, end)
-        if not parts:
+        if not parts or self.too_big:
             return
         m = ReportRollup
         for low, high in parts:
             self.rows += [tuple(row) for row in self._read(m, low, high, m.entries, m.participants_male,
                                                            m.participants_female, m.cost_vnd)]
+            if self.too_big:
+                return
         self.rows.sort(key=lambda row: row[DAY])
         self.days = [row[DAY] for row in self.rows]
         lows, highs = [p[0] for p in parts], [p[1] for p in parts]
@@ -84,6 +97,8 @@ class Frame:
         parts = self._missing(self.column_span, start, end)
         m = ReportRollupColumn
         for low, high in parts:
+            if self.too_big:
+                return
             for row in self._read(m, low, high, m.name, m.value):
                 values = self.columns.setdefault(tuple(row[:MEASURES_AT]), {})
                 values[row[MEASURES_AT]] = values.get(row[MEASURES_AT], 0) + int(row[MEASURES_AT + 1] or 0)
@@ -102,9 +117,16 @@ class Frame:
 
     # -- answering ----------------------------------------------------------------------------------
 
-    def covers(self, scope_unit_ids) -> bool:
-        """Whether the question is about the frame's units (or some of them), given as a list."""
-        return isinstance(scope_unit_ids, (list, tuple, set, frozenset)) and set(scope_unit_ids) <= self.unit_ids
+    def covers(self, scope_unit_ids, query) -> bool:
+        """Whether the frame answers the question: about its units (or some of them, given as a list),
+        its days read (now, if need be) and not more rows than it may hold."""
+        if self.too_big or not isinstance(scope_unit_ids, (list, tuple, set, frozenset)) \
+                or not set(scope_unit_ids) <= self.unit_ids:
+            return False
+        self._cover(query.start, query.end)
+        if query.columns and not self.too_big:
+            self._cover_columns(query.start, query.end)
+        return not self.too_big
 
     def _selected(self, scope_unit_ids, query) -> Iterator[tuple]:
         """The rows ``rollup.queries.conditions`` selects, in day order."""
@@ -159,8 +181,6 @@ class Frame:
         sums: dict[tuple, list[int]] = {}
         extra: dict[tuple, dict[str, int]] = {}
         wanted = set(query.columns)
-        if wanted:
-            self._cover_columns(query.start, query.end)
         for row in self._selected(scope_unit_ids, query):
             group = tuple(self._group_value(row, key) for key in query.group_by)
             counts = sums.setdefault(group, [0, 0, 0, 0, 0])

@@ -153,7 +153,7 @@ def run(scope_unit_ids, query: TotalsQuery) -> Totals:
     names = list(MEASURES) + list(query.columns)
     result = Totals(totals={name: 0 for name in names})
     page = frame.active()
-    source = page if page is not None and page.covers(scope_unit_ids) else rollup_queries
+    source = page if page is not None and page.covers(scope_unit_ids, query) else rollup_queries
     for row, counts in source.run(scope_unit_ids, query, _key_value):
         row.update(zip(names, counts))
         for name, count in zip(names, counts):
@@ -198,7 +198,7 @@ def distinct_values(scope_unit_ids, query: TotalsQuery, key: str) -> set:
         from webapp.reports.rollup import frame, queries as rollup_queries
 
         page = frame.active()
-        source = page if page is not None and page.covers(scope_unit_ids) else rollup_queries
+        source = page if page is not None and page.covers(scope_unit_ids, query) else rollup_queries
         return source.distinct_values(scope_unit_ids, query, key, _key_value)
     expression = group_expression(key)
     statement = sa.select(expression).select_from(Entry)
