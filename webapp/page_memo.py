@@ -16,9 +16,10 @@ from flask import g, has_app_context
 
 
 @contextlib.contextmanager
-def remembering() -> Iterator[None]:
-    """Remember ``memoized`` answers while the block runs (nested blocks share the outer memory)."""
-    if not has_app_context() or g.get("_page_memo") is not None:
+def remembering(enabled: bool = True) -> Iterator[None]:
+    """Remember ``memoized`` answers while the block runs (nested blocks share the outer memory;
+    ``enabled`` False: a plain block)."""
+    if not enabled or not has_app_context() or g.get("_page_memo") is not None:
         yield
         return
     g._page_memo = {}

@@ -59,7 +59,8 @@ def scope_or_abort():
 def dashboard():
     """Totals of the chosen period from approved entries, targets, charts and pending entries."""
     scope = scope_or_abort()
-    with page_memo.remembering():  # a read-only page: its periods, units and figures read once each
+    with page_memo.remembering(current_app.config.get("REPORT_FRAME", True)):  # a read-only page: its
+        # periods, units and figures read once each
         selection = dashboard_service.read_selection(scope, request.args)
         context = {"scope": scope, "selection": selection, "export_args": selection.query_args(scope),
                    "configurable": may_configure(current_user, scope.owner),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from webapp import page_memo
@@ -127,6 +128,8 @@ def build(scope: ReportScope, selection: Selection) -> dict[str, Any]:
     the chosen period and the year before it, which last year's targets are measured over."""
     ctx = ReportContext(scope=scope, window=selection.window, filters=selection.filters)
     last_year_start = periods.PeriodWindow.shifted(selection.window, -1)[0]
+    if not current_app.config.get("REPORT_FRAME", True):  # off: one query per total (the bench's baseline)
+        return _build(ctx, scope, selection)
     with page_memo.remembering(), frame.preloaded(ctx.unit_ids, min(last_year_start, selection.window.start),
                                                   selection.window.end):
         return _build(ctx, scope, selection)
