@@ -238,16 +238,16 @@ def hand_sql(url: str) -> dict:
     return {"hand_sql_kind_month_s": round(seconds, 3), "hand_sql_rows": rows}
 
 
-def serve(url: str, instance: Path) -> subprocess.Popen:
-    """gunicorn as ``make run`` starts it (2 workers × 4 threads), on ``PORT``; waits until it answers."""
+def serve(url: str, instance: Path, port: int = PORT, settings: dict | None = None) -> subprocess.Popen:
+    """gunicorn as ``make run`` starts it (2 workers × 4 threads), on ``port``; waits until it answers."""
     env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "bench",
-           "BINHDANG_SETTINGS_JSON": json.dumps(SETTINGS)}
+           "BINHDANG_SETTINGS_JSON": json.dumps({**SETTINGS, **(settings or {})})}
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--threads", "4",
-                               "--timeout", "600", "--bind", f"127.0.0.1:{PORT}", "webapp:create_app()"],
+                               "--timeout", "600", "--bind", f"127.0.0.1:{port}", "webapp:create_app()"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
         try:
-            requests.get(f"http://127.0.0.1:{PORT}/login", timeout=10)
+            requests.get(f"http://127.0.0.1:{port}/login", timeout=10)
             return server
         except requests.RequestException:
             time.sleep(0.5)
@@ -256,9 +256,9 @@ def serve(url: str, instance: Path) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def over_http() -> dict:
+def over_http(port: int = PORT, dashboard_only: bool = False) -> dict:
     """Totals API, dashboard and DOCX as the officer meets them (each checked to answer 200)."""
-    base = f"http://127.0.0.1:{PORT}"
+    base = f"http://127.0.0.1:{port}"
     session = requests.Session()
     session.post(f"{base}/login", data={"username": "tonghop", "password": "thanhxa-demo"}, timeout=60)
     token = requests.post(f"{base}/api/v1/tokens", json={"username": "tinh", "password": "thanhxa-demo"},
@@ -270,6 +270,8 @@ def over_http() -> dict:
         assert response.status_code == 200, (path, response.status_code, response.text[:300])
         return response
 
+    if dashboard_only:
+        return {"dashboard_year_http_s": round(_best(lambda: get("/reports/", YEAR), repeat=2), 3)}
     totals = lambda: get("/api/v1/reports/totals", {**ALL, "group_by": "kind,month"},  # noqa: E731
                          headers={"Authorization": f"Bearer {token}"})
     rows = len(totals().json()["rows"])
@@ -294,6 +296,15 @@ def measure(name: str, url: str, workdir: Path) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # The same dashboard with its rollup frame off (one query per total, as before it), same run.
+    server = serve(url, workdir / "instance", PORT + 1, {"REPORT_FRAME": False})
+    try:
+        result["dashboard_year_no_frame_http_s"] = over_http(PORT + 1, True)["dashboard_year_http_s"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    result["ratio_dashboard_frame_to_no_frame"] = round(
+        result["dashboard_year_http_s"] / result["dashboard_year_no_frame_http_s"], 2)
     result["ratio_totals_to_hand_sql"] = round(result["totals_kind_month_http_s"] / result["hand_sql_kind_month_s"], 2)
     return result
 

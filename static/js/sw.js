@@ -2,7 +2,8 @@
  * self.BINHDANG_SW and importScripts the idb UMD build, outbox.js, sync.js and, when deployed,
  * sw-push.js).
  *
- * - install: precache the static files (cache-first afterwards) and the offline page.
+ * - install: precache the static files by their fingerprinted URLs (cache-first afterwards; the plain
+ *   names the ES modules import are answered from them through staticAliases) and the offline page.
  * - message "warm" (sent by every signed-in page that opens online): fetch, with the session cookie,
  *   the pages that must open offline: the entry list, every kind's form, settings. Not at install:
  *   install may run while the person signs in, and a page fetched then would race the login.
@@ -18,6 +19,7 @@ const STATIC_CACHE = `binhdang-static-${CONFIG.version}`;
 const PAGES_CACHE = `binhdang-pages-${CONFIG.version}`;
 const PREFIX = "binhdang-";
 const STATIC_URLS = new Set(CONFIG.staticUrls);
+const STATIC_ALIASES = CONFIG.staticAliases || {}; // plain path -> fingerprinted URL (module imports)
 const PAGE_PATHS = new Set(CONFIG.pageUrls.concat([CONFIG.offlineUrl]));
 const WARM_EVERY_MS = 60000;
 let lastWarm = { key: null, at: 0, cached: 0 };
@@ -68,10 +70,12 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-/** Cache-first for static files (they change only with a new worker version). */
+/** Cache-first for static files (they change only with a new worker version); a plain name that the
+ *  pages' modules import is answered from its precached fingerprinted copy. */
 async function staticFile(request) {
   const cache = await caches.open(STATIC_CACHE);
-  const hit = await cache.match(request, { ignoreSearch: true });
+  const alias = STATIC_ALIASES[new URL(request.url).pathname];
+  const hit = (await cache.match(request, { ignoreSearch: true })) || (alias && (await cache.match(alias)));
   if (hit) return hit;
   const response = await fetch(request);
   if (response.ok && response.type === "basic") await cache.put(request, response.clone());

@@ -10,6 +10,14 @@ from webapp.pwa import services
 GZIP = {"Accept-Encoding": "gzip, deflate"}
 
 
+HASHED = r"\.[0-9a-f]{12}\."
+
+
+def plain(url: str) -> str:
+    """A static URL without its content hash (``/static/js/app.<hash>.js`` → ``/static/js/app.js``)."""
+    return re.sub(HASHED, ".", url)
+
+
 def worker_config(response) -> dict:
     """The JSON the ``/sw.js`` preamble assigns to ``self.BINHDANG_SW``."""
     match = re.match(r"self\.BINHDANG_SW = (\{.*?\});\n", response.get_data(as_text=True))
@@ -53,7 +61,9 @@ def test_service_worker_is_served_for_scope_root_and_never_cached(client):
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert "no-cache" in response.headers["Cache-Control"]
     body = response.get_data(as_text=True)
-    assert 'importScripts("/static/vendor/idb/umd.js", "/static/js/outbox.js", "/static/js/sync.js"' in body
+    imported = re.search(r"importScripts\((.*)\);", body).group(1)
+    assert [plain(url) for url in json.loads(f"[{imported}]")][:3] == [
+        "/static/vendor/idb/umd.js", "/static/js/outbox.js", "/static/js/sync.js"]
     assert 'addEventListener("sync"' in body and "clients.claim()" in body and "skipWaiting()" in body
 
 
@@ -67,8 +77,8 @@ def test_worker_precaches_every_kinds_form_the_list_and_static_files(client, app
     assert config["offlineUrl"] == "/offline" and "/settings" in config["pageUrls"]
     for url in ("/static/css/app.css", "/static/js/outbox.js", "/static/js/pwa.js", "/static/vendor/htmx.min.js",
                 "/static/vendor/idb/umd.js", "/static/icons/icon-192.png", "/manifest.webmanifest"):
-        assert url in config["staticUrls"]
-    assert "/static/js/sw.js" not in config["staticUrls"]
+        assert url in {plain(found) for found in config["staticUrls"]}
+    assert "/static/js/sw.js" not in {plain(found) for found in config["staticUrls"]}
     assert config["syncTimeoutMs"] == app.config.get("PWA_SYNC_TIMEOUT_MS", 20000)
 
 
@@ -77,7 +87,7 @@ def test_push_part_is_imported_only_when_deployed(client, app, monkeypatch):
     with app.test_request_context():
         present = services.push_script_exists()
     body = client.get("/sw.js").get_data(as_text=True)
-    assert ('"/static/js/sw-push.js"' in body) == present
+    assert bool(re.search(r'"/static/js/sw-push\.[0-9a-f]{12}\.js"', body)) == present
     monkeypatch.setattr(services, "PUSH_SCRIPT", "js/not-deployed.js")
     body = client.get("/sw.js").get_data(as_text=True)
     assert "not-deployed" not in body and "sw-push.js" not in body.split("\n", 2)[1]
@@ -162,3 +172,51 @@ def test_gzip_can_be_turned_off(app_settings, database_url):
     application = create_app({**app_settings, "GZIP_RESPONSES": False})
     with application.test_client().get("/static/js/outbox.js", headers=GZIP) as response:
         assert "Content-Encoding" not in response.headers and b"BinhdangOutbox" in response.data
+
+
+def test_static_urls_carry_their_hash_and_are_cached_for_a_year(client, auth, commune):
+    """The pages name static files by content hash, served ``immutable`` for a year; the plain name
+    still answers, revalidated; a hash that is not the file's (a page from before a deploy) gets
+    today's file, never marked immutable."""
+    auth.login("canbo1")
+    page = client.get("/entries/new/outreach").get_data(as_text=True)
+    urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+    assert urls and all(re.search(HASHED, url) for url in urls)
+    for url in urls:
+        with client.get(url) as hashed, client.get(plain(url)) as unhashed:
+            assert hashed.status_code == 200 and hashed.data == unhashed.data
+            assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+            assert "immutable" not in unhashed.headers.get("Cache-Control", "")
+    stale = re.sub(HASHED, ".000000000000.", urls[0])
+    with client.get(stale) as response:
+        assert response.status_code == 200 and "immutable" not in response.headers.get("Cache-Control", "")
+
+
+def test_worker_precaches_the_urls_the_pages_name(client, auth, commune):
+    """Every static URL of the entry form is in the worker's precache list, and every module a page's
+    script imports by plain name maps to a precached fingerprinted URL (so the form opens offline)."""
+    auth.login("canbo1")
+    config = worker_config(client.get("/sw.js"))
+    page = client.get("/entries/new/outreach").get_data(as_text=True)
+    urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+    assert set(urls) <= set(config["staticUrls"])
+    with client.get(plain(next(u for u in urls if "/js/pwa." in u))) as script:
+        imported = re.findall(r'from "\./([^"]+)"', script.get_data(as_text=True))
+    assert imported and all(config["staticAliases"][f"/static/js/{name}"] in config["staticUrls"]
+                            for name in imported)
+
+
+def test_a_changed_file_gets_a_new_url_and_a_new_worker(app, client, tmp_path, monkeypatch):
+    """A deploy that changes a static file changes its URL and the worker's cache version."""
+    import shutil
+
+    static = tmp_path / "static"
+    shutil.copytree(app.static_folder, static)
+    monkeypatch.setattr(app, "static_folder", str(static))
+    before = worker_config(client.get("/sw.js"))
+    (static / "js" / "app.js").write_text((static / "js" / "app.js").read_text() + "\n// changed\n")
+    after = worker_config(client.get("/sw.js"))
+    changed = [url for url in after["staticUrls"] if plain(url) == "/static/js/app.js"]
+    assert changed and changed[0] not in before["staticUrls"] and after["version"] != before["version"]
+    with client.get(changed[0]) as response:
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"

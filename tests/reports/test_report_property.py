@@ -2,6 +2,7 @@
 DOCX equals the sum computed here directly over the approved entries of the period."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid as uuidlib
 from collections import defaultdict
@@ -277,7 +278,61 @@ def test_rollup_equals_direct_sums_after_writes_reviews_and_merges(app, commune,
                                     statuses=statuses, kind=kind.code,
                                     columns=tuple(f"{kind.code}.{f.name}" for f in kind.report_columns))
                 assert run(None, query) == run_direct(None, query), (kind.code, statuses)
+        _check_page_frame(STATUSES)
         incremental = _rollup_rows()
         rollup.rebuild()
         assert _rollup_rows() == incremental
         db.session.rollback()
+
+
+def _check_page_frame(statuses_all: tuple) -> None:
+    """Totals summed in memory from the page's one rollup read (``rollup.frame``, first read over part
+    of the window, the rest read when asked) equal the GROUP BY over the entry table, filters and
+    sensitive kinds included, group order included."""
+    from webapp.reports.rollup import frame
+    from webapp.reports.totals.queries import TotalsQuery, distinct_values, run, run_direct
+    from webapp.units.models import Unit
+
+    units = sorted(db.session.scalars(sa.select(Unit.id)))
+    commune_id = factories.unit(UNITS[0]).commune_id
+    filters = [{}, {"sensitive": True}, {"kind": "support", "sensitive": True}, {"kind": KINDS[0]},
+               {"unit_id": factories.unit("hlhpn-thanh-xa").id}, {"commune_id": commune_id},
+               {"village_id": factories.village(VILLAGES[1]).id}, {"campaign": "thang-hd-pcbldg"}]
+    with frame.preloaded(units, dt.date(2023, 3, 1), dt.date(2023, 9, 30)) as page:
+        for statuses in (("approved",), ("submitted", "returned"), statuses_all):
+            for group_by in ROLLUP_GROUPINGS:
+                for options in filters:
+                    query = TotalsQuery(START, END, group_by=group_by, statuses=statuses, **options)
+                    assert run(units, query) == run_direct(units, query), (group_by, statuses, options)
+                    if len(group_by) == 1:
+                        assert distinct_values(units, query, group_by[0]) == {
+                            row[group_by[0]] for row in run_direct(units, query).rows}, (group_by, options)
+            for kind in all_kinds():
+                query = TotalsQuery(START, END, group_by=("unit",), statuses=statuses, kind=kind.code, sensitive=True,
+                                    columns=tuple(f"{kind.code}.{f.name}" for f in kind.report_columns))
+                assert run(units, query) == run_direct(units, query), (kind.code, statuses)
+        names = sum(len(kind.report_columns) for kind in all_kinds())
+        assert page.queries <= 4 + names  # the rows and the two missing ends, the units, each column once
+    rows = db.session.scalar(sa.select(sa.func.count()).select_from(rollup.ReportRollup).where(
+        rollup.ReportRollup.day >= START, rollup.ReportRollup.day <= END))
+    with _frame_limit(0), frame.preloaded(units, START, END) as page:  # more rows than it may hold: SQL answers
+        for group_by in ROLLUP_GROUPINGS:
+            query = TotalsQuery(START, END, group_by=group_by, statuses=statuses_all, sensitive=True)
+            assert run(units, query) == run_direct(units, query), group_by
+        assert page.too_big == (rows > 0) and not page.rows
+
+
+@contextlib.contextmanager
+def _frame_limit(rows: int):
+    """``REPORT_FRAME_MAX_ROWS`` set to ``rows`` while the block runs."""
+    from flask import current_app
+
+    before = current_app.config.get("REPORT_FRAME_MAX_ROWS")
+    current_app.config["REPORT_FRAME_MAX_ROWS"] = rows
+    try:
+        yield
+    finally:
+        if before is None:
+            current_app.config.pop("REPORT_FRAME_MAX_ROWS")
+        else:
+            current_app.config["REPORT_FRAME_MAX_ROWS"] = before

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
+from webapp.page_memo import memoized
 from webapp.plan.models import StrategyFigure
 
 
@@ -88,6 +89,7 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in (
 )}
 
 
+@memoized
 def figures(unit_id: int, year: int) -> dict[str, float]:
     """The entered inputs of a commune for a year, by code."""
     rows = db.session.execute(sa.select(StrategyFigure.code, StrategyFigure.value).where(

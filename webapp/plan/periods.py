@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from webapp.extensions import db
+from webapp.page_memo import memoized
 from webapp.plan.models import Campaign, ReportPeriod
 from webapp.units.models import Unit
 
@@ -87,6 +88,7 @@ def ensure_default_periods(unit_id: int) -> list[ReportPeriod]:
     return rows
 
 
+@memoized
 def definitions(unit_id: int) -> list[ReportPeriod]:
     """The active period rows of a unit, or the defaults when it has none yet."""
     rows = list(db.session.scalars(sa.select(ReportPeriod).where(ReportPeriod.unit_id == unit_id)
@@ -94,6 +96,7 @@ def definitions(unit_id: int) -> list[ReportPeriod]:
     return [row for row in rows if row.active] if rows else default_rows(unit_id)
 
 
+@memoized
 def campaigns_for(unit_id: int, year: int | None = None) -> dict[str, Campaign]:
     """Campaigns by code of the communes at or below ``unit_id`` (a commune, or a province); with ``year``,
     a campaign kept for that year (copied and edited for it) wins over the rows of other years."""

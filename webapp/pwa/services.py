@@ -48,6 +48,18 @@ def static_urls() -> list[str]:
     return [url_for("static", filename=name) for name in precache_files()] + [url_for("pwa.manifest")]
 
 
+def static_aliases() -> dict[str, str]:
+    """Plain path → fingerprinted URL of each precached file whose URL carries its hash: the ES modules
+    import each other by plain names, which the worker answers from the fingerprinted copy."""
+    base = current_app.static_url_path.rstrip("/")
+    found = {}
+    for name in precache_files():
+        url = url_for("static", filename=name)
+        if url != f"{base}/{name}":
+            found[f"{base}/{name}"] = url
+    return found
+
+
 def page_urls() -> list[str]:
     """Pages that must open offline: the entry list, the kind chooser, every kind's form, settings."""
     pages = [url_for("entries.index"), url_for("entries.choose_kind")]
@@ -85,6 +97,7 @@ def worker_config() -> dict:
     return {
         "version": cache_version(),
         "staticUrls": static_urls(),
+        "staticAliases": static_aliases(),
         "pageUrls": page_urls(),
         "offlineUrl": url_for("pwa.offline"),
         "homeUrl": url_for("entries.index"),

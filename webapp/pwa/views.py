@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.auth.permissions import role_required
+from webapp import static_files
 from webapp.navigation import add_nav_item
 from webapp.pwa import importer, services
 from webapp.pwa import compression
@@ -15,6 +16,7 @@ from webapp.pwa.strings import client_config
 bp = Blueprint("pwa", __name__)
 add_nav_item("pwa.settings", _l("Settings"), position=90)
 bp.record_once(lambda state: compression.init_app(state.app))
+bp.record_once(lambda state: static_files.init_app(state.app))
 
 
 @bp.app_context_processor

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from webapp.auth.api_auth import bearer_secret
 from webapp.errors import json_error
 from webapp.extensions import db
+from webapp import page_memo
 from webapp.navigation import ROLE_LABELS, add_nav_item
 from webapp.reports.dashboard import service as dashboard_service
 from webapp.reports.exports import requests as exports
@@ -58,12 +59,15 @@ def scope_or_abort():
 def dashboard():
     """Totals of the chosen period from approved entries, targets, charts and pending entries."""
     scope = scope_or_abort()
-    selection = dashboard_service.read_selection(scope, request.args)
-    context = {"scope": scope, "selection": selection, "export_args": selection.query_args(scope),
-               "configurable": may_configure(current_user, scope.owner), **dashboard_service.build(scope, selection)}
-    if request.htmx and not request.htmx.boosted:
-        return render_template("reports/_dashboard.html", **context)
-    return render_template("reports/dashboard.html", **context)
+    with page_memo.remembering(current_app.config.get("REPORT_FRAME", True)):  # a read-only page: its
+        # periods, units and figures read once each
+        selection = dashboard_service.read_selection(scope, request.args)
+        context = {"scope": scope, "selection": selection, "export_args": selection.query_args(scope),
+                   "configurable": may_configure(current_user, scope.owner),
+                   **dashboard_service.build(scope, selection)}
+        if request.htmx and not request.htmx.boosted:
+            return render_template("reports/_dashboard.html", **context)
+        return render_template("reports/dashboard.html", **context)
 
 
 def _export_user():

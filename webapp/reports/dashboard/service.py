@@ -6,15 +6,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
+from webapp import page_memo
 from webapp.inputs import int_id
 from webapp.extensions import db
 from webapp.kinds import get_kind
 from webapp.plan import periods
 from webapp.plan.targets import plan_for
 from webapp.reports.dashboard import charts
-from webapp.reports.rollup import ReportRollup
+from webapp.reports.rollup import ReportRollup, frame
 from webapp.reports.totals import builders, distinct_values, labels, params, sensitive
 from webapp.reports.totals.figures import figures_table
 from webapp.reports.totals.progress import evaluate
@@ -53,12 +55,14 @@ def default_year(scope: ReportScope) -> int:
     if bounds[0] is None:
         return current
     first, last = periods.report_year_of(owner, bounds[0]), periods.report_year_of(owner, bounds[1])
-    counts = {}
-    for year in range(max(first, last - 9), last + 1):
-        window = periods.annual_window(owner, year)
-        counts[year] = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ReportRollup.entries), 0)).where(
-            ReportRollup.unit_id.in_(units), ReportRollup.status == "approved",
-            ReportRollup.day >= window.start, ReportRollup.day <= window.end))
+    years = list(range(max(first, last - 9), last + 1))
+    windows = [periods.annual_window(owner, year) for year in years]
+    sums = [sa.func.coalesce(sa.func.sum(sa.case((sa.and_(ReportRollup.day >= w.start, ReportRollup.day <= w.end),
+                                                  ReportRollup.entries), else_=0)), 0) for w in windows]
+    found = db.session.execute(sa.select(*sums).where(
+        ReportRollup.unit_id.in_(units), ReportRollup.status == "approved",
+        ReportRollup.day >= min(w.start for w in windows), ReportRollup.day <= max(w.end for w in windows))).one()
+    counts = {year: int(count or 0) for year, count in zip(years, found)}
     if counts.get(current):
         return current
     return max(counts, key=lambda year: (counts[year], year))
@@ -120,8 +124,19 @@ def _pending(ctx: ReportContext) -> dict[str, Any]:
 
 
 def build(scope: ReportScope, selection: Selection) -> dict[str, Any]:
-    """Everything the dashboard shows."""
+    """Everything the dashboard shows, its totals summed from one read of the rollup (``rollup.frame``):
+    the chosen period and the year before it, which last year's targets are measured over."""
     ctx = ReportContext(scope=scope, window=selection.window, filters=selection.filters)
+    last_year_start = periods.PeriodWindow.shifted(selection.window, -1)[0]
+    if not current_app.config.get("REPORT_FRAME", True):  # off: one query per total (the bench's baseline)
+        return _build(ctx, scope, selection)
+    with page_memo.remembering(), frame.preloaded(ctx.unit_ids, min(last_year_start, selection.window.start),
+                                                  selection.window.end):
+        return _build(ctx, scope, selection)
+
+
+def _build(ctx: ReportContext, scope: ReportScope, selection: Selection) -> dict[str, Any]:
+    """``build`` once the rollup frame is in place."""
     totals = with_share(ctx.totals().totals)
     by_kind = builders.summary_table(ctx)
     by_month = builders.dimension_table(ctx, "month")

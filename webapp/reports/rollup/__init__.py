@@ -155,13 +155,26 @@ def rebuild_statements(commune_id: int | None = None) -> list:
                      sa.func.coalesce(sa.func.sum(Entry.cost_vnd), zero)).where(*scope).group_by(*keys)
     statements.append(sa.insert(ReportRollup).from_select(list(KEY_COLUMNS + MEASURE_COLUMNS), core))
     for kind in all_kinds():
-        for fld in kind.report_columns:
-            value = sa.func.sum(sa.cast(Entry.details[fld.name].as_string(), sa.BigInteger))
-            columns = sa.select(*keys, sa.literal(f"{kind.code}.{fld.name}", sa.String), value).where(
-                Entry.kind == kind.code, *scope).group_by(*keys).having(value != 0)
-            statements.append(sa.insert(ReportRollupColumn).from_select(list(KEY_COLUMNS + ("name", "value")),
-                                                                        columns))
+        if kind.report_columns:
+            statements.append(_columns_statement(kind, keys, scope))
     return statements
+
+
+def _columns_statement(kind: Kind, keys: list, scope: list):
+    """One INSERT … SELECT of every report column of ``kind``: the kind's entries grouped once (a CTE with
+    one sum per column), then one row per key and column whose sum is not zero (UNION ALL)."""
+    from webapp.entries.models import Entry
+
+    fields = list(kind.report_columns)
+    sums = [sa.func.sum(sa.cast(Entry.details[fld.name].as_string(), sa.BigInteger)).label(f"c{index}")
+            for index, fld in enumerate(fields)]
+    grouped = sa.select(*[key.label(name) for key, name in zip(keys, KEY_COLUMNS)], *sums).where(
+        Entry.kind == kind.code, *scope).group_by(*keys).cte(f"sums_{kind.code}")
+    parts = [sa.select(*[grouped.c[name] for name in KEY_COLUMNS], sa.literal(f"{kind.code}.{fld.name}", sa.String),
+                       grouped.c[f"c{index}"]).where(grouped.c[f"c{index}"] != 0)
+             for index, fld in enumerate(fields)]
+    rows = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+    return sa.insert(ReportRollupColumn).from_select(list(KEY_COLUMNS + ("name", "value")), rows)
 
 
 def rebuild(commune_id: int | None = None) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.kinds import get_kind, sensitive_kind_codes
+from webapp.kinds import get_kind
 from webapp.reports.rollup import group_field
 from webapp.reports.rollup.models import ReportRollup, ReportRollupColumn
 from webapp.units.models import Unit
@@ -50,29 +50,10 @@ def group_expression(model, key: str):
 
 
 def conditions(model, scope_unit_ids, query) -> list:
-    """WHERE conditions on a rollup table: visible units, the window, the statuses and the filters."""
-    from webapp.reports.totals.queries import STATUSES
+    """WHERE conditions on a rollup table: the same builder as the entry table's (``totals.filters``)."""
+    from webapp.reports.totals import filters
 
-    found = [model.day >= query.start, model.day <= query.end]
-    if scope_unit_ids is not None:
-        found.append(model.unit_id.in_(scope_unit_ids))
-    if tuple(query.statuses) != STATUSES:
-        found.append(model.status.in_(query.statuses))
-    if query.kind:
-        found.append(model.kind == query.kind)
-    if not query.sensitive and sensitive_kind_codes():  # as on the entry table (totals.queries)
-        found.append(model.kind.notin_(sensitive_kind_codes()))
-    if query.village_id:
-        found.append(model.village_id == query.village_id)
-    if query.campaign:
-        found.append(model.campaign == query.campaign)
-    if query.unit_id:
-        unit = db.session.get(Unit, query.unit_id)
-        path = unit.path if unit is not None else "/none/"
-        found.append(model.unit_id.in_(sa.select(Unit.id).where(Unit.path.startswith(path))))
-    if query.commune_id:
-        found.append(model.unit_id.in_(sa.select(Unit.id).where(Unit.commune_id == query.commune_id)))
-    return found
+    return filters.conditions(filters.FilterColumns.of(model), scope_unit_ids, query)
 
 
 def _select(model, scope_unit_ids, query, *columns):

@@ -17,13 +17,13 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from webapp.entries.models import Entry
 from webapp.extensions import db
-from webapp.kinds import sensitive_kind_codes
+from webapp.reports.totals import filters
 from webapp.units.models import Unit
 
 # The contract's group keys, plus ``commune`` for a province's roll-up.
 PUBLIC_GROUP_KEYS = ("kind", "unit", "village", "month", "campaign", "commune")
 MEASURES = ("entries", "participants_male", "participants_female", "participants_total", "cost_vnd")
-STATUSES = ("submitted", "approved", "returned")
+STATUSES = filters.STATUSES
 
 
 class year_month(FunctionElement):
@@ -111,27 +111,8 @@ def column_expression(column: str):
 
 
 def entry_conditions(scope_unit_ids, query: TotalsQuery) -> list:
-    """WHERE conditions: visible units, the window, the statuses and the filters."""
-    conditions = [Entry.date >= query.start, Entry.date <= query.end]
-    if not query.sensitive and sensitive_kind_codes():
-        conditions.append(Entry.kind.notin_(sensitive_kind_codes()))
-    if scope_unit_ids is not None:
-        conditions.append(Entry.unit_id.in_(scope_unit_ids))
-    if tuple(query.statuses) != STATUSES:
-        conditions.append(Entry.status.in_(query.statuses))
-    if query.kind:
-        conditions.append(Entry.kind == query.kind)
-    if query.village_id:
-        conditions.append(Entry.village_id == query.village_id)
-    if query.campaign:
-        conditions.append(Entry.campaign == query.campaign)
-    if query.unit_id:
-        unit = db.session.get(Unit, query.unit_id)
-        path = unit.path if unit is not None else "/none/"
-        conditions.append(Entry.unit_id.in_(sa.select(Unit.id).where(Unit.path.startswith(path))))
-    if query.commune_id:
-        conditions.append(Entry.unit_id.in_(sa.select(Unit.id).where(Unit.commune_id == query.commune_id)))
-    return conditions
+    """WHERE conditions on the entry table: visible units, the window, the statuses and the filters."""
+    return filters.conditions(filters.FilterColumns.of(Entry, day="date"), scope_unit_ids, query)
 
 
 def _measures(columns: tuple[str, ...]) -> list:
@@ -167,11 +148,13 @@ def run(scope_unit_ids, query: TotalsQuery) -> Totals:
     """Total the entries ``query`` selects among the units of ``scope_unit_ids`` (None: all units)."""
     if not use_rollup(query):
         return run_direct(scope_unit_ids, query)
-    from webapp.reports.rollup import queries as rollup_queries
+    from webapp.reports.rollup import frame, queries as rollup_queries
 
     names = list(MEASURES) + list(query.columns)
     result = Totals(totals={name: 0 for name in names})
-    for row, counts in rollup_queries.run(scope_unit_ids, query, _key_value):
+    page = frame.active()
+    source = page if page is not None and page.covers(scope_unit_ids, query) else rollup_queries
+    for row, counts in source.run(scope_unit_ids, query, _key_value):
         row.update(zip(names, counts))
         for name, count in zip(names, counts):
             result.totals[name] += count
@@ -212,9 +195,11 @@ def run_direct(scope_unit_ids, query: TotalsQuery) -> Totals:
 def distinct_values(scope_unit_ids, query: TotalsQuery, key: str) -> set:
     """The distinct values of a group key among the selected entries (e.g. villages reached)."""
     if use_rollup(TotalsQuery(query.start, query.end, (key,), query.statuses, query.kind)):
-        from webapp.reports.rollup import queries as rollup_queries
+        from webapp.reports.rollup import frame, queries as rollup_queries
 
-        return rollup_queries.distinct_values(scope_unit_ids, query, key, _key_value)
+        page = frame.active()
+        source = page if page is not None and page.covers(scope_unit_ids, query) else rollup_queries
+        return source.distinct_values(scope_unit_ids, query, key, _key_value)
     expression = group_expression(key)
     statement = sa.select(expression).select_from(Entry)
     if key == "commune":

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from webapp.auth import permissions
 from webapp.extensions import db
+from webapp.page_memo import memoized
 from webapp.reports.totals.params import ParamError
 from webapp.units.models import Unit, Village
 
@@ -62,6 +63,11 @@ class ReportScope:
     @property
     def whole(self) -> bool:
         """Whether every unit of the chosen commune(s) is in scope (else: a supervisor's part)."""
+        return self._whole()
+
+    @memoized
+    def _whole(self) -> bool:
+        """``whole``, remembered for a page."""
         return all(permissions.unit_in_scope(self.user, commune, WHOLE_ROLES) for commune in self.selected_communes)
 
     @property
@@ -76,11 +82,13 @@ class ReportScope:
             return self.province.name
         return ", ".join(c.name for c in self.communes)
 
+    @memoized
     def units(self) -> list[Unit]:
         """Units in scope that log activities (not the commune or province itself), in tree order."""
         return list(db.session.scalars(sa.select(Unit).where(
             Unit.id.in_(self.unit_ids), Unit.type.notin_(ENTRY_UNIT_EXCLUDED)).order_by(Unit.path)))
 
+    @memoized
     def villages(self) -> list[Village]:
         """Villages of the chosen commune(s), by name."""
         ids = [c.id for c in self.selected_communes]

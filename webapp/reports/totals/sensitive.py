@@ -137,12 +137,13 @@ def figures(scope: ReportScope, window: periods.PeriodWindow, filters: dict[str,
     hide_open_years = province_view(scope.user)
     values: dict[tuple, int] = {}
     shown = []
+    every_units = every.unit_id_list()  # read once, and a list the page's rollup frame can answer for
     for commune in scope.communes:
         if hide_open_years and not year_closed(commune.id, periods.annual_window(commune.id, window.year)):
             if scope.commune is None or scope.commune.id == commune.id:
                 result.waiting.append(commune.name)
             continue
-        counts = _counts(every.unit_ids, commune.id, kind, window.year)
+        counts = _counts(every_units, commune.id, kind, window.year)
         shown.append(commune)
         for name in result.measures:
             values[(commune.id, name)] = int(counts.get(name, 0))
