@@ -237,3 +237,18 @@ def test_an_unreachable_redis_does_not_stop_sign_in(make_app, commune, backend):
     broken = make_app(REDIS_URL="redis://127.0.0.1:1/0").test_client()
     assert login(broken, password="sai").status_code == 400
     assert login(broken).status_code == 302
+
+
+def test_redis_url_is_the_store_of_the_throttle_and_of_flask_limiter(monkeypatch, tmp_path):
+    """With REDIS_URL set, the throttle counts in Redis and Flask-Limiter's storage is the same server."""
+    from webapp import create_app
+
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    app = create_app()
+    assert app.config["RATELIMIT_STORAGE_URI"] == REDIS_URL
+    with app.test_request_context("/login", method="POST"):
+        assert isinstance(throttle.store(), throttle.RedisStore)
+    with app.app_context():
+        db.engine.dispose()
