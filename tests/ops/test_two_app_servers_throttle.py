@@ -1,7 +1,11 @@
 """Two app servers (gunicorn processes on different ports) on one PostgreSQL share the sign-in throttle:
-failures made on one count on the other, for the account and for the address, form and API alike."""
+failures made on one count on the other, for the account and for the address, form and API alike; in
+the database by default, in Redis when REDIS_URL is set."""
 from __future__ import annotations
 
+import secrets
+
+import pytest
 import requests
 
 from tests.ops.servers import AppServer, environment
@@ -18,11 +22,28 @@ def _login(base: str, username: str, password: str) -> requests.Response:
                         timeout=30, allow_redirects=False)
 
 
-def test_two_app_servers_share_the_sign_in_limit(fault_db, tmp_path):
+@pytest.fixture(params=["database", "redis"])
+def store(request):
+    """The environment choosing the store; for Redis a key prefix of this test, removed afterwards."""
+    if request.param == "database":
+        yield {}
+        return
+    import redis
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    prefix = f"binhdang-test:{secrets.token_hex(6)}:"
+    yield {"REDIS_URL": "redis://127.0.0.1:6379/0", "SIGN_IN_REDIS_PREFIX": prefix}
+    keys = list(client.scan_iter(match=prefix + "*"))
+    assert keys, "the servers should have counted in Redis"
+    client.delete(*keys)
+    client.close()
+
+
+def test_two_app_servers_share_the_sign_in_limit(fault_db, store, tmp_path):
     """4 failures alternating between A and B lock the account on both; 10 spread over other names lock
     the address on both; another account is not held by the first account's lock."""
     url, _ids = fault_db
-    servers = [AppServer(environment(url, INSTANCE_PATH=str(tmp_path / f"instance-{name}"), **LIMITS),
+    servers = [AppServer(environment(url, INSTANCE_PATH=str(tmp_path / f"instance-{name}"), **LIMITS, **store),
                          tmp_path / f"{name}.log", threads=2) for name in ("a", "b")]
     try:
         for server in servers:
