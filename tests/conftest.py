@@ -67,6 +67,7 @@ def test_settings(database_url: str, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_ENABLED": False,
+        "SIGN_IN_THROTTLE_ENABLED": False,
         "SERVER_NAME": None,
     }
     settings.update(overrides)

@@ -49,6 +49,24 @@ def ops_settings() -> dict:
     }
 
 
+def throttle_settings() -> dict:
+    """Sign-in throttling (``webapp.auth.throttle``) and the shared store of the rate limits."""
+    env = os.environ.get
+    redis_url = env("REDIS_URL", "")
+    return {
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "SIGN_IN_THROTTLE_ENABLED": env("SIGN_IN_THROTTLE", "1") == "1",
+        "SIGN_IN_WINDOW_SECONDS": int(env("SIGN_IN_WINDOW_SECONDS", "900")),
+        "SIGN_IN_ACCOUNT_FAILURES": int(env("SIGN_IN_ACCOUNT_FAILURES", "5")),
+        "SIGN_IN_ADDRESS_FAILURES": int(env("SIGN_IN_ADDRESS_FAILURES", "100")),
+        "SIGN_IN_DEVICE_FAILURES": int(env("SIGN_IN_DEVICE_FAILURES", "10")),
+        "SIGN_IN_FIRST_LOCK_SECONDS": int(env("SIGN_IN_FIRST_LOCK_SECONDS", "60")),
+        "SIGN_IN_MAX_LOCK_SECONDS": int(env("SIGN_IN_MAX_LOCK_SECONDS", "300")),
+        "SIGN_IN_REDIS_PREFIX": env("SIGN_IN_REDIS_PREFIX", "binhdang:signin:"),
+    }
+
+
 def load_config(app) -> None:
     """Fill ``app.config`` from defaults and the environment (contract: DATABASE_URL, SECRET_KEY, PORT)."""
     instance = app.instance_path
@@ -78,13 +96,12 @@ def load_config(app) -> None:
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         LANGUAGES=["vi", "en"],
-        RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
-        LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         EARLIEST_ENTRY_DATE="2000-01-01",
         PASSWORD_HASH_METHOD="scrypt",
         **ops_settings(),
+        **throttle_settings(),
     )
     extra = os.environ.get("BINHDANG_SETTINGS_JSON")
     if extra:

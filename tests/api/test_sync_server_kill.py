@@ -41,8 +41,7 @@ class Server:
 
     def __init__(self, database_url: str, log_path: Path):
         """Remember how to start it."""
-        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "kill-test-secret",
-                    "LOGIN_RATE_LIMIT": "1000 per minute"}
+        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "kill-test-secret"}
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
         self.url = ""

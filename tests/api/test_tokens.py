@@ -42,14 +42,15 @@ def test_malformed_token_requests_get_400(api):
 
 
 def test_wrong_passwords_are_rate_limited(make_app, commune):
-    """After the configured number of wrong passwords the endpoint answers 429, even to the right one."""
-    limited = make_app(RATELIMIT_ENABLED=True, TOKEN_RATE_LIMIT="3 per minute")
+    """After the configured number of wrong passwords the endpoint answers 429, even to the right one
+    (sign-in throttling per account, ``webapp.auth.throttle``; more in tests/security/test_sign_in_throttle.py)."""
+    limited = make_app(SIGN_IN_THROTTLE_ENABLED=True, SIGN_IN_ACCOUNT_FAILURES=3)
     client = limited.test_client()
     statuses = [client.post("/api/v1/tokens", json={"username": "canbo1", "password": f"guess{i}"}).status_code
                 for i in range(3)]
     assert statuses == [401, 401, 401]
     blocked = client.post("/api/v1/tokens", json={"username": "canbo1", "password": "thanhxa-demo"})
-    assert blocked.status_code == 429
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
     assert blocked.get_json()["error"]["code"] == "rate_limited"
 
 

@@ -10,6 +10,7 @@ import socket
 import threading
 
 import pytest
+import requests
 import sqlalchemy as sa
 
 from tests import factories
@@ -134,3 +135,106 @@ def test_a_redirect_from_the_push_service_is_never_followed(app, runner, commune
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_rebinding_name_is_connected_to_at_the_address_that_was_checked(app, runner, commune, listener,
+                                                                          monkeypatch):
+    """DNS rebinding: the name is global when checked and local a moment later; the worker connects to the
+    checked (global) address, looked up once, and nothing reaches the listener on this machine."""
+    import urllib3.util.connection
+
+    app.config["PUSH_ALLOWED_HOSTS"] = []
+    real_lookup, real_connect = socket.getaddrinfo, urllib3.util.connection.create_connection
+    lookups, connects = [], []
+
+    def rebinding_lookup(host, port, *args, **kwargs):
+        """push.rebind.test: a global address the first time, this machine afterwards."""
+        if host != "push.rebind.test":
+            return real_lookup(host, port, *args, **kwargs)
+        lookups.append(host)
+        address = "8.8.8.8" if len(lookups) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    def recording_connect(address, *args, **kwargs):
+        """Record where the connection goes; the internet is out of reach in tests."""
+        connects.append(address)
+        if address[0] == "8.8.8.8":
+            raise ConnectionRefusedError("no internet in tests")
+        return real_connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_lookup)
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", recording_connect)
+    _subscribe_raw(app, "canbo1", f"https://push.rebind.test:{PORT}/push/rebind")
+    return_an_entry(app, app.test_client())
+    result = runner.invoke(args=["push-worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert listener.connections == 0
+    assert connects == [("8.8.8.8", PORT)] and lookups == ["push.rebind.test"]
+    with app.app_context():
+        delivery = db.session.scalar(sa.select(PushDelivery))
+        assert delivery.state != "sent" and "refused" not in delivery.last_error
+
+
+def test_a_pinned_connection_keeps_the_name_for_tls_and_host(tmp_path):
+    """The pinned session connects to the given address while SNI, the certificate check and ``Host``
+    use the name: a TLS server on 127.0.0.1 with a certificate for push.pinned.test answers it."""
+    import datetime as dt
+    import http.server
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from webapp.push import guard
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "push.pinned.test")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("push.pinned.test")]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                         serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+    seen = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        """Answer 201 and remember the Host header and the SNI name."""
+
+        def do_POST(self):  # noqa: N802 - http.server's name
+            """Record and answer."""
+            seen["host"] = self.headers["Host"]
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            """Quiet."""
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    context.sni_callback = lambda sock, server_name, ctx: seen.__setitem__("sni", server_name)
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        session = guard.pinned_session("push.pinned.test", "127.0.0.1")
+        response = session.post(f"https://push.pinned.test:{port}/send/abc", data=b"x", timeout=10,
+                                verify=str(tmp_path / "cert.pem"))
+        assert response.status_code == 201
+        assert seen == {"host": f"push.pinned.test:{port}", "sni": "push.pinned.test"}
+        with pytest.raises(requests.exceptions.SSLError):  # the certificate names push.pinned.test only
+            guard.pinned_session("other.pinned.test", "127.0.0.1").post(
+                f"https://other.pinned.test:{port}/send/abc", data=b"x", timeout=10, verify=str(tmp_path / "cert.pem"))
+    finally:
+        server.shutdown()
+        server.server_close()

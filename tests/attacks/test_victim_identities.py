@@ -49,6 +49,9 @@ MUST_REFUSE = [  # (text, what the message names)
     ("NẠN NHÂN: chị Đỗ Thị Lý", "tên"),
     ("nạn nhân: chị Vũ Thị Hằng, 29 tuổi", "tên"),
     ("Bé Na bị hành hạ, 7 tuổi", "tên"),
+    ("CCCD 001.203.004.567 của nạn nhân", "căn cước"),
+    ("Căn cước công dân 079.190.012.345", "căn cước"),
+    ("CMND 123456789, chi hỗ trợ 125.000.000", "căn cước"),
 ]
 MUST_PASS = [
     "Tuyên truyền tại nhà văn hóa thôn",
@@ -84,6 +87,9 @@ MUST_PASS = [
     "Mời giảng viên ThS. Nguyễn Thị Hoa, giảng viên trường chính trị tỉnh",
     "Năm 2023 có 0 vụ bạo lực gia đình được ghi nhận",
     "Số liệu năm 2022: 1.234 lượt người tham gia",
+    "Chi 125.000.000 cho mô hình sinh kế",
+    "Hỗ trợ 1.500.000 mỗi hộ, tổng 45.000.000",
+    "Quyết toán 2.345.678.000 theo dự toán năm 2023",
     "Học sinh lớp 9 tham gia ngoại khóa",
     "Hỗ trợ nạn nhân theo quy trình tại Quyết định 2154/QĐ-BVHTTDL",
     "Đường dây nóng 111 hỗ trợ trẻ em",
@@ -165,3 +171,27 @@ def test_the_server_and_the_phone_apply_the_same_rules(app, client, auth, commun
     with app.test_request_context():
         assert verdicts == [bool(identities.find_all(text)) for text in texts]
     assert verdicts == [True] * len(MUST_REFUSE) + [False] * len(MUST_PASS)
+
+
+@pytest.mark.parametrize("text, named", [MUST_REFUSE[0], MUST_REFUSE[2], MUST_REFUSE[11], MUST_REFUSE[19],
+                                         MUST_REFUSE[26], MUST_REFUSE[-3]])
+def test_the_reports_narrative_texts_are_checked_too(app, client, auth, commune, text, named):
+    """The officer's texts of the report (printed in the DOCX): 400 naming what to remove beside the
+    section, nothing saved, the typed text kept in the form; an ordinary text with an amount is saved."""
+    from webapp.reports.models import ReportText
+
+    auth.login("tonghop")
+    response = client.post("/reports/text?period=year-2023", data={
+        "direction": "Đã tổ chức hội nghị triển khai.", "assessment": f"Trong kỳ: {text}", "next": "",
+        "recommendations": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Chưa lưu" in page
+    assert named in page and "Hãy xóa" in page and f"Trong kỳ: {text}" in page.replace("&#34;", '"')
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportText)) == 0
+    ordinary = client.post("/reports/text?period=year-2023", data={
+        "direction": "Chi 125.000.000 cho mô hình; hỗ trợ nạn nhân theo quy trình.", "assessment": "",
+        "next": "", "recommendations": ""})
+    assert ordinary.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(sa.select(ReportText.section)).all() == ["direction"]

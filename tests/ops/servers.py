@@ -107,8 +107,7 @@ def prepare(database_url: str) -> dict[str, int]:
 
 def environment(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of an app server or worker on ``database_url``."""
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "fault-test-secret",
-           "LOGIN_RATE_LIMIT": "1000 per minute", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "fault-test-secret", "PYTHONUNBUFFERED": "1"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     env.update(extra)
     return env

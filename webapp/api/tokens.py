@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from webapp.api.errors import ApiError
 from webapp.auth.models import ApiToken, User, token_digest, utcnow
 from webapp.auth.services import authenticate
+from webapp.auth.throttle import SignInAttempt, wait_message
 from webapp.extensions import db
 from webapp.inputs import storable
 
@@ -50,11 +51,15 @@ def issue_token(payload: Any) -> str:
         raise ApiError(400, "bad_request", _("device_name must be text of at most 120 characters."))
     if not storable(payload):
         raise ApiError(400, "bad_request", _("Contains a character that cannot be stored."))
-    if len(username) > 200 or len(password) > 1000:
-        raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
-    user = authenticate(username, password)
+    attempt = SignInAttempt(username)
+    wait = attempt.wait_seconds()
+    if wait:
+        raise ApiError(429, "rate_limited", wait_message(wait), headers={"Retry-After": str(wait)})
+    user = authenticate(username, password) if len(username) <= 200 and len(password) <= 1000 else None
     if user is None:
+        attempt.failed()
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
+    attempt.succeeded()
     _row, secret = ApiToken.issue(user, device.strip())
     return secret
 

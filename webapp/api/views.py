@@ -14,7 +14,7 @@ from webapp.api.errors import ApiError
 from webapp.auth import permissions
 from webapp.entries import services as entry_services
 from webapp.entries.models import Entry
-from webapp.extensions import db, limiter
+from webapp.extensions import db
 from webapp.kinds import all_kinds
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -34,7 +34,6 @@ def setup(state) -> None:
     app = state.app
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    app.config.setdefault("TOKEN_RATE_LIMIT", app.config.get("LOGIN_RATE_LIMIT", "20 per minute"))
     from webapp.api.devices import bp as devices_bp
 
     app.register_blueprint(devices_bp)
@@ -65,7 +64,6 @@ def read_json(limit: int):
 
 
 @bp.post("/tokens")
-@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"], deduct_when=lambda r: r.status_code == 401)
 def create_token():
     """Sign a device in: ``{"username","password","device_name"}`` → 201 ``{"token"}``."""
     secret = tokens.issue_token(read_json(current_app.config["TOKEN_BODY_MAX_BYTES"]))

@@ -153,3 +153,18 @@ class ApiToken(db.Model):
         row = cls(user=user, device_name=device_name[:120], token_digest=token_digest(secret))
         db.session.add(row)
         return row, secret
+
+
+class SignInFailures(db.Model):
+    """Failed sign-ins of one account, address or known device in the current window (``auth.throttle``).
+
+    The key is a digest, never the username or the address itself; times are milliseconds since the epoch
+    so that the counting statement is the same arithmetic on SQLite and PostgreSQL.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start_ms: Mapped[int] = mapped_column(sa.BigInteger)
+    locked_until_ms: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -7,9 +7,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.auth import services
+from webapp.auth import services, throttle
 from webapp.auth.forms import LoginForm, PasswordForm
-from webapp.extensions import db, limiter, login_manager
+from webapp.extensions import db, login_manager
 from webapp.navigation import landing_url
 
 bp = Blueprint("auth", __name__)
@@ -34,23 +34,29 @@ def unauthorized():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
-    """Show the sign-in form; sign in on POST with one generic error for any wrong part."""
+    """Show the sign-in form; sign in on POST with one generic error for any wrong part (throttled)."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    error = None
-    if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            services.start_session(user)
-            if user.must_change_password:
-                return redirect(url_for("auth.profile"))
-            return redirect(_safe_next(request.args.get("next")))
-        error = _("Wrong username or password.")
+    error, headers = None, {}
     status = 400 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form, error=error), status
+    if form.validate_on_submit():
+        attempt = throttle.SignInAttempt(form.username.data)
+        wait = attempt.wait_seconds()
+        if wait:
+            error, status, headers = throttle.wait_message(wait), 429, {"Retry-After": str(wait)}
+        else:
+            user = services.authenticate(form.username.data, form.password.data)
+            if user is not None:
+                attempt.succeeded()
+                services.start_session(user)
+                if user.must_change_password:
+                    return redirect(url_for("auth.profile"))
+                return redirect(_safe_next(request.args.get("next")))
+            attempt.failed()
+            error = _("Wrong username or password.")
+    return render_template("auth/login.html", form=form, error=error), status, headers
 
 
 @bp.post("/logout")

@@ -30,6 +30,9 @@ OFFICE_AFTER = (r"^[ ,(\-–]*(?:trưởng|phó|chủ tịch|bí thư|cán bộ|
 VICTIM = (r"nạn nhân|người bị hại|bị (?:bạo lực|bạo hành|chồng|vợ|đánh|hại|xâm hại|hành hạ|ngược đãi|cưỡng|"
           r"hiếp|lạm dụng|quấy rối|mua bán|buôn bán|đuổi|đe dọa|đe doạ)")
 VICTIM_WINDOW = 150  # characters on either side in which a victim word makes a name, age or address identifying
+# An amount written with thousand-dots ("125.000.000"), with or without "đồng", is not an ID number
+# (an ID in groups of three starts with 0: "001.203.004.567" is still refused).
+AMOUNT = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?![.,]?[0-9])"
 MONEY_AFTER = r"^[ ]*(?:đ|đồng|vnđ|vnd|triệu|nghìn|ngàn|tỷ)(?![a-zà-ỹ])"
 
 
@@ -53,7 +56,7 @@ class Rule:
 RULES = (
     Rule("phone", r"(?<![0-9A-Za-z+])(?:\(\+?84\)|\+84|84|0)[ .\-]?[1-9](?:[ .\-]?[0-9]){8,9}(?![0-9])",
          _l("Remove the phone number “%(found)s”: no phone or ID number may be stored.")),
-    Rule("id", r"(?<![0-9A-Za-z.,])[0-9](?:[ .\-]?[0-9]){8}(?:(?:[ .\-]?[0-9]){3})?(?![0-9]|[.,][0-9])",
+    Rule("id", rf"(?<![0-9A-Za-z.,])(?!{AMOUNT})[0-9](?:[ .\-]?[0-9]){{8}}(?:(?:[ .\-]?[0-9]){{3}})?(?![0-9]|[.,][0-9])",
          _l("Remove the ID card number “%(found)s”: no phone or ID number may be stored."),
          not_after=MONEY_AFTER),
     Rule("name", rf"{WORD_START}(?:{HONORIFICS})[ ]+{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,3}}",

@@ -4,16 +4,19 @@ Checked when a browser subscribes and again at SEND time (a name can change what
 host must be on ``PUSH_ALLOWED_HOSTS`` (the push services of Google, Mozilla, Apple and Microsoft by
 default; an empty list turns the allow-list off) and every address it resolves to must be global.
 Any notation of an address counts (``127.1``, ``0x7f.1``, ``2130706433``, ``localhost.``): the resolver
-reads them as the connection would. Redirects are never followed (see ``no_redirect_session``).
+reads them as the connection would. Redirects are never followed (see ``no_redirect_session``), and
+the connection goes to the very address that was checked (``pinned_session``: no second look-up that
+a rebinding name could answer differently), with the name kept for TLS (SNI, certificate) and ``Host``.
 ``PUSH_ALLOW_LOCAL_ENDPOINTS`` (tests and local development only) allows http and local addresses.
 """
 from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -46,8 +49,11 @@ def _addresses(host: str, port: int) -> set[str]:
     return {info[4][0].split("%")[0] for info in infos}
 
 
-def check(endpoint: str, resolve: bool = True) -> None:
-    """Raise ``EndpointRefused`` unless the worker may post to ``endpoint``; ``resolve`` looks the name up."""
+def check(endpoint: str, resolve: bool = True) -> str | None:
+    """Raise ``EndpointRefused`` unless the worker may post to ``endpoint``; ``resolve`` looks the name up.
+
+    Returns the checked address to connect to (None when nothing was resolved or local endpoints are allowed).
+    """
     local_allowed = current_app.config.get("PUSH_ALLOW_LOCAL_ENDPOINTS", False)
     try:
         parts = urlsplit(endpoint)
@@ -62,12 +68,13 @@ def check(endpoint: str, resolve: bool = True) -> None:
     if not _allowed_host(host):
         raise EndpointRefused(_("%(host)s is not a known push service.", host=host[:100]))
     if local_allowed:
-        return
+        return None
     if host == "localhost" or host.endswith(".localhost"):
         raise EndpointRefused(_("A push service address cannot point inside this network."))
     addresses = _addresses(host, port) if resolve else _literal(host)
     if any(not ipaddress.ip_address(address).is_global for address in addresses):
         raise EndpointRefused(_("A push service address cannot point inside this network."))
+    return min(addresses) if resolve and addresses else None
 
 
 def _literal(host: str) -> set[str]:
@@ -94,3 +101,38 @@ class _NoRedirects(requests.Session):
 def no_redirect_session() -> requests.Session:
     """The session pywebpush posts with: a 3xx answer is an answer, never followed."""
     return _NoRedirects()
+
+
+class PinnedAdapter(HTTPAdapter):
+    """Connects requests for ``host`` to ``address`` while TLS (SNI, certificate check) and ``Host`` keep the name."""
+
+    def __init__(self, host: str, address: str):
+        """Pin ``host`` (lower case, no trailing dot) to ``address`` (an IP)."""
+        self.host, self.address = host, address
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        """Pools whose TLS names the host, whatever address they connect to."""
+        kwargs["server_hostname"] = self.host
+        kwargs["assert_hostname"] = self.host
+        super().init_poolmanager(*args, **kwargs)
+
+    def send(self, request, **kwargs):
+        """Send to the pinned address; any other host is refused (nothing is looked up again)."""
+        parts = urlsplit(request.url)
+        if (parts.hostname or "").rstrip(".").lower() != self.host:
+            raise requests.ConnectionError(f"not the checked host: {parts.hostname}")
+        address = f"[{self.address}]" if ":" in self.address else self.address
+        request.headers["Host"] = parts.netloc.rsplit("@", 1)[-1]
+        request.url = urlunsplit(parts._replace(netloc=address + (f":{parts.port}" if parts.port else "")))
+        return super().send(request, **kwargs)
+
+
+def pinned_session(host: str, address: str | None) -> requests.Session:
+    """A no-redirect session whose every connection goes to ``address`` (the checked one) for ``host``."""
+    session = _NoRedirects()
+    if address is not None:
+        adapter = PinnedAdapter(host.rstrip(".").lower(), address)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+    return session

@@ -7,6 +7,7 @@ import email.utils
 import json
 import logging
 import random
+from urllib.parse import urlsplit
 
 import requests
 import sqlalchemy as sa
@@ -102,7 +103,7 @@ def send(delivery: PushDelivery, now: dt.datetime) -> str:
         headers["Topic"] = TOPIC_HEADER[notification.topic]
     status, retry_after, error = None, None, ""
     try:
-        guard.check(subscription.endpoint)
+        address = guard.check(subscription.endpoint)
     except guard.EndpointRefused as refused:
         log.warning("push delivery %s refused: %s", delivery.id, refused)
         delivery.state, delivery.last_error = "failed", f"refused: {refused}"[:300]
@@ -111,7 +112,7 @@ def send(delivery: PushDelivery, now: dt.datetime) -> str:
         response = webpush(subscription.info(), data=payload_bytes(notification), vapid_private_key=keys.signer,
                            vapid_claims=keys.claims(), ttl=int(config["PUSH_TTL_SECONDS"]),
                            timeout=float(config["PUSH_TIMEOUT_SECONDS"]), headers=headers,
-                           requests_session=guard.no_redirect_session())
+                           requests_session=guard.pinned_session(urlsplit(subscription.endpoint).hostname or "", address))
         status = response.status_code
     except WebPushException as exc:
         status = exc.status_code

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.extensions import db
+from webapp.kinds import identities
 from webapp.plan import periods
 from webapp.reports import services
 from webapp.reports.exports.report import build_report
@@ -63,19 +64,24 @@ def edit_text():
     if window is None:
         abort(400, description=_("Unknown period “%(key)s”.", key=request.args.get("period", "")[:40]))
     drafts = _drafts(scope, window)
+    errors: dict[str, str] = {}
+    saved = services.texts_for(owner.id, window.key)
     if request.method == "POST":
         texts = {} if request.form.get("action") == "reset" else {
             section: request.form.get(section, "") for section in services.NARRATIVE_SECTIONS
             if _normal(request.form.get(section, "")) != _normal(drafts[section][1])}
-        services.save_texts(owner.id, window.key, texts)
-        db.session.commit()
-        flash(_("Report text saved; the DOCX now uses it."), "success")
-        return redirect(url_for("report_settings.edit_text", period=window.key, **_commune_arg(scope)))
-    saved = services.texts_for(owner.id, window.key)
-    sections = [{"name": section, "title": title, "text": saved.get(section, drafted), "own": section in saved}
-                for section, (title, drafted) in drafts.items()]
+        # The officer's texts go into the DOCX: the same victim-identity rules as entry notes.
+        errors = {section: message for section, text in texts.items() if (message := identities.problem(text))}
+        if not errors:
+            services.save_texts(owner.id, window.key, texts)
+            db.session.commit()
+            flash(_("Report text saved; the DOCX now uses it."), "success")
+            return redirect(url_for("report_settings.edit_text", period=window.key, **_commune_arg(scope)))
+        saved = {**saved, **texts}
+    sections = [{"name": section, "title": title, "text": saved.get(section, drafted), "own": section in saved,
+                 "error": errors.get(section)} for section, (title, drafted) in drafts.items()]
     return render_template("reports/text.html", scope=scope, window=window, sections=sections,
-                           commune_arg=_commune_arg(scope))
+                           commune_arg=_commune_arg(scope)), 400 if errors else 200
 
 
 def _normal(text: str) -> str:
