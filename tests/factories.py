@@ -54,6 +54,7 @@ def entry_data(kind: str = "outreach", unit_code: str = "chi-hoi-pn-thon-thanh-x
         "participants_male": 12,
         "participants_female": 30,
         "cost_vnd": 500000,
+        "funding_source": "commune_budget",  # a cost above 0 needs a source (issue 11)
         "notes": "",
         **KIND_DEFAULTS[kind],
     }

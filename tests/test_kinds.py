@@ -71,7 +71,8 @@ def test_missing_required_fields_are_all_reported():
 def test_form_text_is_accepted_by_the_form_path():
     """HTML forms send text; "1.234.567" is read as Vietnamese write it."""
     form_ctx = ValidationContext(**{**CTX.__dict__, "strict_types": False})
-    raw = {**VALID, "participants_male": "10", "cost_vnd": "1.234.567", "unit_id": "1"}
+    raw = {**VALID, "participants_male": "10", "cost_vnd": "1.234.567", "funding_source": "union_funds",
+           "unit_id": "1"}
     clean, errors = get_kind("outreach").validate(raw, form_ctx)
     assert errors == {} and clean["cost_vnd"] == 1234567 and clean["unit_id"] == 1
 

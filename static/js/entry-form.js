@@ -6,6 +6,7 @@
 // a rejected record with the server's errors, or a conflict shown beside the server's version).
 import { config, el, formatDateTime, t, today } from "./pwa-common.js";
 import { clearErrors, differenceTable, fillForm, formState, kindSchema, readData, showErrors } from "./form-data.js";
+import { checkRules } from "./form-rules.js";
 import { preparePhoto } from "./photos.js";
 import { showAfterSave } from "./after-save.js";
 
@@ -195,6 +196,7 @@ export async function wireEntryForm(root, actions) {
     event.preventDefault();
     if (busy) return;
     const { data, errors } = readData(form, schema);
+    Object.assign(errors, checkRules(form, data, errors));  // the server's rules and messages, before saving
     if (Object.keys(errors).length) {
       showErrors(form, errors);
       return;

@@ -48,7 +48,8 @@ class ApiClient:
              village: str = "thon-thanh-xa", **overrides: Any) -> dict[str, Any]:
         """Valid API ``data`` of ``kind`` (JSON types), with ``overrides``."""
         data = {"unit_id": self.ids[unit], "village_id": self.ids[village], "date": "2023-06-12",
-                "participants_male": 12, "participants_female": 30, "cost_vnd": 500000, "notes": "",
+                "participants_male": 12, "participants_female": 30, "cost_vnd": 500000,
+                "funding_source": "commune_budget", "notes": "",
                 **factories.KIND_DEFAULTS[kind]}
         data.update(overrides)
         return data

@@ -283,6 +283,7 @@ class Attacker:
                 numbers = [str(expected[label][m]) for m in ("entries", "participants_male", "participants_female",
                                                                "participants_total", "support.recipients_male",
                                                                "support.recipients_female",
+                                                               "support.recipients_boys", "support.recipients_girls",
                                                                "support.recipients_children")]
                 assert [c.replace(".", "") for c in map(str, cells)] == numbers, (output, label, cells, numbers)
             else:

@@ -32,6 +32,7 @@ def test_support_is_the_sensitive_kind_and_declares_it_field_by_field():
     assert sensitive_kind_codes() == ("support",)
     support = get_kind("support")
     assert {f.name for f in support.fields if f.sensitive} == {"recipients_male", "recipients_female",
+                                                              "recipients_boys", "recipients_girls",
                                                               "recipients_children"}
     assert not any(f.sensitive for kind in all_kinds() if kind.code != "support" for f in kind.fields)
 

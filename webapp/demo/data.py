@@ -49,3 +49,23 @@ DEMO_USERS = [
     ("tonghop", "Vũ Văn Nam", "officer", "xa-thanh-xa"),
     ("quantri", "Quản trị hệ thống", "admin", "xa-thanh-xa"),
 ]
+
+# Who logs each unit's activities in the demo: invented people (the branch heads are women), so a list
+# reads "Vũ Thị Hằng · Chi hội Phụ nữ thôn Bình Lao", never the unit's name twice.
+STAFF_NAMES = {
+    "hlhpn-thanh-xa": "Đỗ Thị Mai",
+    "mttq-thanh-xa": "Nguyễn Văn Hùng",
+    "doan-tn-thanh-xa": "Lê Minh Tuấn",
+    "hoi-nd-thanh-xa": "Trần Văn Bình",
+    "hoi-ccb-thanh-xa": "Phạm Văn Sơn",
+    "cong-an-thanh-xa": "Hoàng Đức Thắng",
+    "tram-y-te-thanh-xa": "Đinh Thị Hạnh",
+    "thcs-thanh-xa": "Bùi Thị Ngọc Anh",
+    "dai-truyen-thanh-thanh-xa": "Ngô Văn Quang",
+    "chi-hoi-pn-thon-thanh-xa": "Lại Thị Xuân",
+    "chi-hoi-pn-thon-le-xa": "Cao Thị Yến",
+    "chi-hoi-pn-thon-binh-lao": "Vũ Thị Hằng",
+    "chi-hoi-pn-thon-phu-tinh": "Đặng Thị Thủy",
+    "chi-hoi-pn-thon-ha-xa": "Lương Thị Nga",
+    "chi-hoi-pn-thon-dong-linh": "Trịnh Thị Huyền",
+}

@@ -23,6 +23,14 @@ ENTRY_COUNT = 200
 # How often the field logs each kind over a year (outreach first, as domain.md says).
 KIND_WEIGHTS = {"outreach": 70, "training": 18, "inspection": 14, "contest": 8, "broadcast": 30,
                 "print_media": 14, "online": 20, "commendation": 6, "model_club": 12, "support": 8}
+# Plausible ranges of the kinds' own counts (a commune's year, not random numbers up to 40).
+COUNT_RANGES = {"days": (1, 3), "teams": (4, 10), "contestants_male": (3, 12), "contestants_female": (8, 30),
+                "items": (2, 12), "broadcasts": (4, 20), "minutes": (10, 45), "quantity": (2, 30), "posts": (1, 5),
+                "reach": (150, 2500), "collectives": (1, 4), "individuals_male": (0, 3), "individuals_female": (1, 8),
+                "members_male": (4, 15), "members_female": (15, 40), "meetings": (1, 3), "recipients_male": (0, 1),
+                "recipients_female": (1, 4), "recipients_boys": (0, 2), "recipients_girls": (0, 2)}
+# Most inspections find nothing to correct; a few find one or two shortcomings.
+VIOLATIONS = (0, 0, 0, 0, 0, 1, 1, 2)
 NAMESPACE = uuidlib.UUID("8d5e1c2a-2023-4b1d-9e0f-7468616e6878")
 
 
@@ -69,7 +77,8 @@ def seed_structure() -> Unit:
         if unit.type in ("organisation", "agency", "branch"):
             username = f"cb-{code}"[:64]
             if db.session.scalar(sa.select(User).where(User.username == username)) is None:
-                create_user(username, secrets.token_urlsafe(12), "field_staff", unit, full_name=unit.name)
+                create_user(username, secrets.token_urlsafe(12), "field_staff", unit,
+                            full_name=data.STAFF_NAMES.get(code, unit.name))
     db.session.flush()
     return commune
 
@@ -95,7 +104,13 @@ def _kind_data(kind_code: str, rng: random.Random) -> dict:
                                  "CLB Phụ nữ với pháp luật"]),
     }
     for field in kind.fields:
-        if field.type == "choice":
+        if field.legacy:  # older clients' single counts: computed from the split ones
+            continue
+        if field.name == "violations_found":
+            values[field.name] = rng.choice(VIOLATIONS)
+        elif field.name in COUNT_RANGES:
+            values[field.name] = rng.randint(*COUNT_RANGES[field.name])
+        elif field.type == "choice":
             values[field.name] = rng.choice(field.choices)[0]
         elif field.type == "multi":
             values[field.name] = sorted({rng.choice(field.choices)[0] for _ in range(2)})
@@ -107,6 +122,20 @@ def _kind_data(kind_code: str, rng: random.Random) -> dict:
                 values[field.name] = round(values[field.name], -4)
         else:
             values[field.name] = texts.get(field.name, "")
+    return values
+
+
+def _of_whom(kind_code: str, men: int, women: int, rng: random.Random) -> dict:
+    """Of whom under 16 (outreach in schools and villages) and ethnic minority (a few), by sex, with totals."""
+    values = {name: None for name in ("ethnic_minority", "ethnic_minority_male", "ethnic_minority_female",
+                                      "under_16", "under_16_male", "under_16_female")}
+    if kind_code == "outreach" and rng.random() < 0.5:
+        values.update(under_16_male=rng.randint(0, min(men, 4)), under_16_female=rng.randint(0, min(women, 6)))
+        values["under_16"] = values["under_16_male"] + values["under_16_female"]
+    if kind_code in ("outreach", "training") and rng.random() < 0.15:
+        values.update(ethnic_minority_male=rng.randint(0, min(men, 2)),
+                      ethnic_minority_female=rng.randint(0, min(women, 3)))
+        values["ethnic_minority"] = values["ethnic_minority_male"] + values["ethnic_minority_female"]
     return values
 
 
@@ -140,8 +169,11 @@ def seed_entries(commune: Unit, count: int = ENTRY_COUNT) -> int:
         day = dt.date(2023, month, rng.randint(1, 28))
         unit = rng.choice(units)
         village = unit.village or rng.choice(villages)
+        kind = get_kind(kind_code)
         women = rng.randint(15, 90) if kind_code in ("outreach", "training", "contest", "model_club") else rng.randint(0, 20)
         men = rng.randint(0, women // 2 + 5)
+        if not kind.counts_participants:  # a broadcast, a banner, a post, a commendation: nobody was counted
+            women = men = 0
         raw = {
             "unit_id": unit.id, "village_id": village.id, "date": day,
             "end_date": day + dt.timedelta(days=1) if kind_code == "training" and rng.random() < 0.3 else None,
@@ -149,7 +181,7 @@ def seed_entries(commune: Unit, count: int = ENTRY_COUNT) -> int:
             "campaign": _campaign_for(day, campaigns),
             "target_group": rng.choice(["residents", "women", "couples", "youth", "cadres"]),
             "participants_male": men, "participants_female": women,
-            "ethnic_minority": None, "under_16": rng.randint(0, 5) if kind_code == "outreach" else None,
+            **_of_whom(kind_code, men, women, rng),
             "materials": rng.choice([None, 50, 100, 200]),
             "cost_vnd": rng.choice([0, 0, 500_000, 1_200_000, 2_500_000, 3_000_000]),
             "funding_source": None, "notes": "", "latitude": None, "longitude": None,
@@ -157,6 +189,8 @@ def seed_entries(commune: Unit, count: int = ENTRY_COUNT) -> int:
         raw["funding_source"] = "none" if raw["cost_vnd"] == 0 else rng.choice(
             ["commune_budget", "national_programme", "union_funds", "social_contribution"])
         raw.update(_kind_data(kind_code, rng))
+        if kind_code == "support":
+            raw["recipients_children"] = raw["recipients_boys"] + raw["recipients_girls"]
         if db.session.scalar(sa.select(Entry.id).where(Entry.uuid == entry_uuid)) is not None:
             continue
         author = authors[unit.id]

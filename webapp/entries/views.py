@@ -5,6 +5,7 @@ import uuid as uuidlib
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,9 +23,15 @@ PAGE_SIZE = 50
 
 @bp.app_context_processor
 def inject_identity_rules() -> dict:
-    """``identity_rules()`` for the entry form's warning script (the server's own rules), and
-    ``entry_form_layout()``: the form's main part and its folded "more details"."""
-    return {"identity_rules": identities.client_rules, "entry_form_layout": form_layout}
+    """``identity_rules()`` for the entry form's warning script (the server's own rules),
+    ``entry_form_layout()``: the form's main part and its folded "more details", and ``form_rules()``."""
+    return {"identity_rules": identities.client_rules, "entry_form_layout": form_layout, "form_rules": form_rules}
+
+
+def form_rules(kind) -> dict:
+    """The kind's rules for ``static/js/form-rules.js``: the server's checks and messages, and the commune's
+    time zone (for "not in the future")."""
+    return {"kind": kind.code, "time_zone": str(get_timezone()), "rules": kind.client_rules()}
 
 
 def get_kind_or_404(code: str):

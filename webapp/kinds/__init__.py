@@ -11,7 +11,7 @@ from webapp.kinds.fields import Field, FieldError, ValidationContext
 _SUPPORT_MODULES = {"base", "fields", "identities"}
 
 __all__ = ["COMMON_FIELDS", "Field", "FieldError", "Kind", "ValidationContext", "all_kinds", "get_kind",
-           "sensitive_kind_codes"]
+           "sensitive_kind_codes", "headline_kind_codes", "feeds_headline"]
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +38,17 @@ def all_kinds() -> list[Kind]:
 def get_kind(code: str) -> Kind | None:
     """The kind with this code, or None."""
     return _registry().get(code)
+
+
+def headline_kind_codes() -> tuple[str, ...]:
+    """Codes of the kinds whose participants feed the report's headline (those with a counted audience)."""
+    return tuple(kind.code for kind in all_kinds() if kind.counts_participants)
+
+
+def feeds_headline(code: str) -> bool:
+    """Whether an entry of kind ``code`` counts its participants in the headline."""
+    kind = get_kind(code)
+    return kind is not None and kind.counts_participants
 
 
 def sensitive_kind_codes() -> tuple[str, ...]:

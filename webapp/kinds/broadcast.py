@@ -13,6 +13,7 @@ KIND = Kind(
     code="broadcast",
     label=_l("Broadcast"),
     description=_l("News items read on the commune radio or village loudspeakers."),
+    participants=None,  # no counted audience: nothing for the headline
     position=50,
     fields=(
         Field("station", _l("Station"), "choice", required=True, choices=STATIONS),

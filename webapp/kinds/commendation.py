@@ -1,7 +1,7 @@
 """Commendation (Khen thưởng) of collectives and individuals."""
 from flask_babel import lazy_gettext as _l
 
-from webapp.kinds.base import Kind
+from webapp.kinds.base import Kind, People
 from webapp.kinds.fields import Field
 
 FORMS = (
@@ -20,6 +20,8 @@ KIND = Kind(
     code="commendation",
     label=_l("Commendation"),
     description=_l("Collectives and individuals commended for gender-equality work."),
+    participants=None,  # no counted audience
+    people=(People("individuals", "individuals_male", "individuals_female"),),
     position=80,
     fields=(
         Field("commendation_form", _l("Form"), "choice", required=True, choices=FORMS),

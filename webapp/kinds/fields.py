@@ -82,6 +82,10 @@ class Field:
     # GPS, and its figures are published for whole report periods of a commune or more only).
     sensitive: bool = False
     check: Callable[[Any, ValidationContext], None] | None = None
+    # Kept for older clients: accepted, stored and described, but no longer shown in the form.
+    legacy: bool = False
+    api_note: str | None = None  # said in the OpenAPI description only (English, for client authors)
+    default: Any = None  # what the field holds when left out (None: the blank value of its type)
 
     # ---- parsing and validation -------------------------------------------------------------
     def is_blank(self, raw: Any) -> bool:
@@ -202,6 +206,8 @@ class Field:
 
     def blank_value(self) -> Any:
         """What an optional field holds when left empty."""
+        if self.default is not None:
+            return self.default
         if self.type == "multi":
             return []
         if self.type in ("text", "textarea"):
@@ -237,5 +243,9 @@ class Field:
             schema = {"type": "string", "maxLength": self.max_length}
         if not self.required and self.type in ("int", "money", "decimal", "date", "choice"):
             schema["nullable"] = True
+        if self.api_note:
+            description += f". {self.api_note}"
+        if self.legacy:
+            schema["deprecated"] = True
         schema["description"] = description
         return schema

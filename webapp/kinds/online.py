@@ -15,6 +15,7 @@ KIND = Kind(
     code="online",
     label=_l("Online"),
     description=_l("Posts on social networks or the commune portal."),
+    participants=None,  # no counted audience: nothing for the headline
     position=70,
     fields=(
         Field("channel", _l("Channel"), "choice", required=True, choices=CHANNELS),

@@ -15,6 +15,7 @@ KIND = Kind(
     code="print_media",
     label=_l("Banners and print"),
     description=_l("Banners, panels, posters and leaflets put up or handed out."),
+    participants=None,  # no counted audience: nothing for the headline
     position=60,
     fields=(
         Field("medium", _l("Kind of material"), "choice", required=True, choices=MEDIA),

@@ -17,6 +17,7 @@ KIND = Kind(
     code="training",
     label=_l("Training"),
     description=_l("A training or refresher course."),
+    participants=(_l("Trainees: men"), _l("Trainees: women")),
     position=20,
     fields=(
         Field("course_name", _l("Course name"), "text", required=True, max_length=300),

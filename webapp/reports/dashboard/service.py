@@ -141,7 +141,7 @@ def _build(ctx: ReportContext, scope: ReportScope, selection: Selection) -> dict
     by_kind = builders.summary_table(ctx)
     by_month = builders.dimension_table(ctx, "month")
     by_village = builders.dimension_table(ctx, "village")
-    tables = [by_kind, builders.dimension_table(ctx, "unit"), by_village, by_month,
+    tables = [by_kind, builders.people_table(ctx), builders.dimension_table(ctx, "unit"), by_village, by_month,
               builders.dimension_table(ctx, "campaign")]
     if len(scope.selected_communes) > 1:
         tables.insert(1, builders.dimension_table(ctx, "commune"))

@@ -54,6 +54,8 @@ def kind_sentence(table: Table, kind_label: str) -> str:
     total = table.total
     if not total["entries"]:
         return _("No %(kind)s was logged in the period.", kind=lower_first(kind_label))
+    if not any(column.key == "participants_total" for column in table.columns):  # no counted audience
+        return _("%(kind)s: %(entries)s activities.", kind=kind_label, entries=format_number(total["entries"]))
     return _("%(kind)s: %(entries)s activities, %(people)s participants, of whom %(women)s women (%(share)s).",
              kind=kind_label, entries=format_number(total["entries"]),
              people=format_number(total["participants_total"]), women=format_number(total["participants_female"]),

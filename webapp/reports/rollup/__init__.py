@@ -19,8 +19,9 @@ from typing import Iterable, NamedTuple
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.kinds import Field, Kind, all_kinds, get_kind
-from webapp.reports.rollup.models import KEY_COLUMNS, MEASURE_COLUMNS, ReportRollup, ReportRollupColumn
+from webapp.kinds import Field, Kind, all_kinds, feeds_headline, get_kind
+from webapp.reports.rollup.models import (KEY_COLUMNS, MEASURE_COLUMNS, PEOPLE_COLUMNS, ReportRollup,
+                                          ReportRollupColumn, headline_kind_filter, headline_people)
 
 __all__ = ["Facts", "snapshot", "record", "rebuild", "rebuild_statements", "group_field", "ReportRollup", "ReportRollupColumn"]
 
@@ -58,9 +59,13 @@ def snapshot(entry) -> Facts | None:
     grp = details.get(option.name) if option is not None else None
     key = (entry.date, entry.unit_id, entry.village_id, entry.kind, entry.campaign or "", entry.status,
            entry.funding_source or "", "" if grp is None else str(grp))
-    measures = (1, int(entry.participants_male or 0), int(entry.participants_female or 0), int(entry.cost_vnd or 0))
+    headline = feeds_headline(entry.kind)  # participants of a kind without a counted audience never count
+    measures = (1, int(entry.participants_male or 0) if headline else 0,
+                int(entry.participants_female or 0) if headline else 0, int(entry.cost_vnd or 0))
     columns = tuple((f"{entry.kind}.{f.name}", _number(details.get(f.name)))
                     for f in (kind.report_columns if kind is not None else ()))
+    if headline:
+        columns += tuple((f"*.{name}", _number(getattr(entry, name))) for name in PEOPLE_COLUMNS)
     return Facts(key, measures, columns)
 
 
@@ -135,8 +140,11 @@ def _key_expressions() -> list:
             Entry.status, sa.func.coalesce(Entry.funding_source, ""), grp]
 
 
-def rebuild_statements(commune_id: int | None = None) -> list:
-    """The statements that recompute the rollup of one commune (or everything) from the entry table."""
+def rebuild_statements(commune_id: int | None = None, people: bool = True) -> list:
+    """The statements that recompute the rollup of one commune (or everything) from the entry table.
+
+    ``people=False`` leaves out the "of whom" counts (for a migration older than their columns).
+    """
     from webapp.entries.models import Entry
     from webapp.units.models import Unit
 
@@ -150,10 +158,16 @@ def rebuild_statements(commune_id: int | None = None) -> list:
     scope = [Entry.unit_id.in_(units)] if units is not None else []
     keys = _key_expressions()
     zero = sa.literal(0)
-    core = sa.select(*keys, sa.func.count(Entry.id), sa.func.coalesce(sa.func.sum(Entry.participants_male), zero),
-                     sa.func.coalesce(sa.func.sum(Entry.participants_female), zero),
+    core = sa.select(*keys, sa.func.count(Entry.id),
+                     sa.func.coalesce(sa.func.sum(headline_people(Entry.kind, Entry.participants_male)), zero),
+                     sa.func.coalesce(sa.func.sum(headline_people(Entry.kind, Entry.participants_female)), zero),
                      sa.func.coalesce(sa.func.sum(Entry.cost_vnd), zero)).where(*scope).group_by(*keys)
     statements.append(sa.insert(ReportRollup).from_select(list(KEY_COLUMNS + MEASURE_COLUMNS), core))
+    for name in PEOPLE_COLUMNS if people else ():
+        value = sa.func.sum(getattr(Entry, name))
+        columns = sa.select(*keys, sa.literal(f"*.{name}", sa.String), value).where(
+            headline_kind_filter(Entry.kind), *scope).group_by(*keys).having(value != 0)
+        statements.append(sa.insert(ReportRollupColumn).from_select(list(KEY_COLUMNS + ("name", "value")), columns))
     for kind in all_kinds():
         if kind.report_columns:
             statements.append(_columns_statement(kind, keys, scope))

@@ -19,6 +19,28 @@ KEY_COLUMNS = ("day", "unit_id", "village_id", "kind", "campaign", "status", "fu
 MEASURE_COLUMNS = ("entries", "participants_male", "participants_female", "cost_vnd")
 
 
+# "Of whom" counts of the participants, summed like a kind's report column under the name ``*.<field>``
+# (over the kinds whose participants feed the headline): the report's table of participants by sex.
+PEOPLE_COLUMNS = ("ethnic_minority", "ethnic_minority_male", "ethnic_minority_female",
+                  "under_16", "under_16_male", "under_16_female")
+
+
+def headline_people(kind_column, count):
+    """SQL: ``count`` (participants) for kinds whose participants feed the headline, else 0.
+
+    Kinds without a counted audience (``Kind.participants is None``) keep what an older client sent, but
+    it never reaches a total; the rollup and the direct queries both sum this expression.
+    """
+    return sa.case((headline_kind_filter(kind_column), count), else_=0)
+
+
+def headline_kind_filter(kind_column):
+    """SQL: the entry's kind counts its participants in the headline."""
+    from webapp.kinds import headline_kind_codes
+
+    return kind_column.in_(headline_kind_codes())
+
+
 class ReportRollup(db.Model):
     """Entries and their common measures, summed per key (kept in the writing transaction)."""
 

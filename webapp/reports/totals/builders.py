@@ -11,6 +11,7 @@ from webapp.reports.totals import labels, privacy
 from webapp.reports.totals import queries as totals_service
 from webapp.reports.totals.tables import Column, ReportContext, Table, count_columns, share, with_share, zero_counts
 from webapp.reports.totals.queries import STATUSES
+from webapp.reports.rollup.models import PEOPLE_COLUMNS
 
 
 def group_field(kind: Kind) -> Field | None:
@@ -41,7 +42,8 @@ def kind_table(ctx: ReportContext, kind: Kind) -> Table:
     report_columns = tuple(f"{kind.code}.{f.name}" for f in kind.report_columns)
     result = ctx.totals(group_by=(key,), kind=kind.code, columns=report_columns)
     sensitive = privacy.sensitive_columns()
-    columns = [Column("label", str(fld.label) if fld is not None else _("Unit"), "text"), *count_columns()]
+    counts = count_columns() if kind.counts_participants else [Column("entries", _("Activities"))]
+    columns = [Column("label", str(fld.label) if fld is not None else _("Unit"), "text"), *counts]
     columns += [Column(name, str(f.label), "money" if f.type == "money" else "int", name in sensitive)
                 for name, f in zip(report_columns, kind.report_columns)]
     columns.append(Column("cost_vnd", _("Cost (VND)"), "money"))
@@ -83,11 +85,48 @@ def summary_table(ctx: ReportContext, start: dt.date | None = None, end: dt.date
         counts = by_kind.get(kind.code)
         if counts is None and only_active:
             continue
-        rows.append({"group": kind.code, "label": str(kind.label), **with_share(counts or zero_counts())})
+        row = {"group": kind.code, "label": str(kind.label), **with_share(counts or zero_counts())}
+        if not kind.counts_participants:  # no counted audience: "—", never an invented headcount
+            row.update(participants_male=None, participants_female=None, participants_total=None, women_share=None)
+        rows.append(row)
     columns = [Column("label", _("Kind of activity"), "text"), *count_columns(detailed=True),
                Column("cost_vnd", _("Cost (VND)"), "money")]
     return Table(code=code, title=title or _("Activities by kind"), columns=columns, rows=rows,
                  total={"label": _("Total"), **with_share(result.totals)})
+
+
+def people_table(ctx: ReportContext) -> Table:
+    """Participants by sex, and of whom ethnic minority and under 16 by sex, for each kind with a counted audience.
+
+    Entries from older clients that gave only a single "of whom" total count in the total column and in
+    neither of the columns by sex, so a total may exceed men plus women (the table says so).
+    """
+    columns = tuple(f"*.{name}" for name in PEOPLE_COLUMNS)
+    result = ctx.totals(group_by=("kind",), columns=columns)
+    by_kind = result.by("kind")
+    rows = []
+    for kind in all_kinds():
+        if kind.sensitive or not kind.counts_participants:
+            continue
+        rows.append({"group": kind.code, "label": str(kind.label),
+                     **(by_kind.get(kind.code) or zero_counts(columns))})
+    table_columns = [
+        Column("label", _("Kind of activity"), "text"),
+        Column("participants_male", _("Men (persons)")), Column("participants_female", _("Women (persons)")),
+        Column("participants_total", _("Participants (total)")),
+        Column("*.ethnic_minority_male", _("Ethnic minority: men")),
+        Column("*.ethnic_minority_female", _("Ethnic minority: women")),
+        Column("*.ethnic_minority", _("Ethnic minority: total")),
+        Column("*.under_16_male", _("Under 16: boys")), Column("*.under_16_female", _("Under 16: girls")),
+        Column("*.under_16", _("Under 16: total")),
+    ]
+    table = Table(code="people", title=_("Participants by sex"), columns=table_columns, rows=rows,
+                  total={"label": _("Total"), **result.totals})
+    unsplit = any(result.totals[f"*.{name}"] > result.totals[f"*.{name}_male"] + result.totals[f"*.{name}_female"]
+                  for name in ("ethnic_minority", "under_16"))
+    if unsplit:
+        table.note = _("Some older entries gave only a total, not split by sex.")
+    return table
 
 
 def dimension_table(ctx: ReportContext, key: str) -> Table:

@@ -14,6 +14,7 @@ from typing import Hashable, Iterable, Sequence
 from flask import current_app
 
 DEFAULT_SENSITIVE_COLUMNS = ("support.recipients_male", "support.recipients_female",
+                             "support.recipients_boys", "support.recipients_girls",
                              "support.recipients_children")
 DEFAULT_THRESHOLD = 5
 

@@ -18,6 +18,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.reports.totals import filters
+from webapp.reports.rollup.models import headline_people
 from webapp.units.models import Unit
 
 # The contract's group keys, plus ``commune`` for a province's roll-up.
@@ -106,6 +107,8 @@ def group_expression(key: str):
 def column_expression(column: str):
     """SUM of a kind's report column (``kind.field``) over that kind's entries only."""
     kind, _, name = column.partition(".")
+    if kind == "*":  # an "of whom" count of the participants (PEOPLE_COLUMNS), headline kinds only
+        return sa.func.coalesce(sa.func.sum(headline_people(Entry.kind, getattr(Entry, name))), 0)
     value = sa.cast(Entry.details[name].as_string(), sa.BigInteger)
     return sa.func.coalesce(sa.func.sum(sa.case((Entry.kind == kind, value), else_=None)), 0)
 
@@ -116,14 +119,15 @@ def entry_conditions(scope_unit_ids, query: TotalsQuery) -> list:
 
 
 def _measures(columns: tuple[str, ...]) -> list:
-    """The SELECTed sums, labelled as the contract names them."""
+    """The SELECTed sums, labelled as the contract names them (participants: headline-feeding kinds only)."""
     zero = sa.literal(0)
+    male = headline_people(Entry.kind, Entry.participants_male)
+    female = headline_people(Entry.kind, Entry.participants_female)
     return [
         sa.func.count(Entry.id).label("entries"),
-        sa.func.coalesce(sa.func.sum(Entry.participants_male), zero).label("participants_male"),
-        sa.func.coalesce(sa.func.sum(Entry.participants_female), zero).label("participants_female"),
-        sa.func.coalesce(sa.func.sum(Entry.participants_male + Entry.participants_female), zero)
-        .label("participants_total"),
+        sa.func.coalesce(sa.func.sum(male), zero).label("participants_male"),
+        sa.func.coalesce(sa.func.sum(female), zero).label("participants_female"),
+        sa.func.coalesce(sa.func.sum(male + female), zero).label("participants_total"),
         sa.func.coalesce(sa.func.sum(Entry.cost_vnd), zero).label("cost_vnd"),
     ] + [column_expression(column).label(f"c{i}") for i, column in enumerate(columns)]
 
