@@ -19,7 +19,7 @@ def login(page, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", "thanhxa-demo")
     page.click("button[type=submit]")
-    page.wait_for_url("**/entries/")
+    page.wait_for_url(lambda url: "/login" not in url)  # each role lands on its own page
 
 
 def shoot(page, path: str, name: str, scroll_to: str | None = None) -> None:

@@ -128,6 +128,21 @@ def test_list_shows_only_what_the_role_may_see(app, client, auth, commune):
     assert mine in page and theirs in page
 
 
+
+def test_rows_show_men_and_women_only_for_a_counted_audience(app, client, auth, commune):
+    """A broadcast has no counted audience: its row in the list and the review queue shows no "Nam giới 0 · Phụ nữ 0"."""
+    with app.app_context():
+        factories.make_entry("canbo1", kind="broadcast", participants_male=None, participants_female=None,
+                             cost_vnd=0, funding_source="none")
+        factories.make_entry("canbo1", participants_male=7, participants_female=11)
+    auth.login("canbo1")
+    page = client.get("/entries/").get_data(as_text=True)
+    assert page.count("Nam giới 7 · Phụ nữ 11") == 1 and "Nam giới 0" not in page
+    auth.logout()
+    auth.login("duyet")
+    queue = client.get("/review/").get_data(as_text=True)
+    assert "Nam giới 7 · Phụ nữ 11" in queue and "Nam giới 0" not in queue
+
 def test_filters_and_htmx_partial(app, client, auth, commune):
     """Filters narrow the list; an htmx request gets only the partial, a boosted one the full page."""
     with app.app_context():

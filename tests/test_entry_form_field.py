@@ -19,8 +19,8 @@ def _form(app, **overrides):
 
 def _parts(page: str) -> tuple[str, str]:
     """The form before "Thêm chi tiết" and the folded part."""
-    start = page.index("<details")
-    return page[:start], page[start:page.index("</details>")]
+    start = page.index('<details class="more-details"')
+    return page[:start], page[start:page.index("</details>", start)]
 
 
 def test_required_fields_come_first_and_optional_ones_are_folded(client, auth, commune):
@@ -29,10 +29,11 @@ def test_required_fields_come_first_and_optional_ones_are_folded(client, auth, c
     auth.login()
     page = client.get("/entries/new/outreach").get_data(as_text=True)
     main, folded = _parts(page)
-    for name in ("unit_id", "village_id", "date", "format", "participants_male", "participants_female", "cost_vnd"):
+    for name in ("unit_id", "village_id", "date", "format", "participants_male", "participants_female", "cost_vnd",
+                 "funding_source"):
         assert f'name="{name}"' in main, name
-    for name in ("end_date", "topics", "campaign", "target_group", "ethnic_minority", "under_16", "materials",
-                 "funding_source", "notes"):
+    for name in ("end_date", "topics", "campaign", "target_group", "ethnic_minority_male", "ethnic_minority_female",
+                 "under_16_male", "under_16_female", "materials", "notes"):
         assert f'name="{name}"' in folded and f'name="{name}"' not in main, name
     assert re.search(r"<details[^>]*data-more-details(?![^>]*\bopen\b)[^>]*>", page)
     assert "Thêm chi tiết" in folded
@@ -41,7 +42,7 @@ def test_required_fields_come_first_and_optional_ones_are_folded(client, auth, c
 def test_the_fold_opens_for_an_error_or_a_value_inside_it(app, client, auth, commune):
     """A post refused for a folded field, or an entry being edited with notes, shows the fold open."""
     auth.login()
-    refused = client.post("/entries/new/outreach", data=_form(app, under_16="900"))
+    refused = client.post("/entries/new/outreach", data=_form(app, under_16_female="900"))
     assert refused.status_code == 400
     assert re.search(r"<details[^>]*data-more-details[^>]*\bopen\b", refused.get_data(as_text=True))
     with app.app_context():

@@ -182,6 +182,7 @@ def test_after_save_the_form_says_saved_then_sent_and_money_is_formatted(live_se
     page.select_option("select[name=format]", "rally")
     page.fill("input[name=participants_male]", "10")
     page.fill("input[name=participants_female]", "20")
+    page.select_option("select[name=funding_source]", "commune_budget")  # a cost above 0 needs its source
     save.click()
     panel = page.locator("[data-after-save]")
     panel.wait_for()
@@ -210,16 +211,16 @@ def test_optional_fields_are_folded_until_an_error_or_a_value_needs_them(live_se
     open_form_offline(page, live_server.url)
     fold = page.locator("[data-more-details]")
     assert fold.get_attribute("open") is None and not page.locator("textarea[name=notes]").is_visible()
-    page.evaluate("document.querySelector('input[name=under_16]').value = '-3'")  # kept from an old draft
+    page.evaluate("document.querySelector('input[name=under_16_female]').value = '-3'")  # kept from an old draft
     page.click("#entry-form button[type=submit]")
-    under = page.locator("[data-error-for=under_16]")
+    under = page.locator("[data-error-for=under_16_female]")
     assert fold.get_attribute("open") is not None and under.is_visible()
     format_error = page.locator("[data-error-for=format]")
     assert format_error.inner_text() == "Bắt buộc nhập."
     page.select_option("select[name=format]", "rally")
     assert not format_error.is_visible()
-    page.fill("input[name=under_16]", "-1")
+    page.fill("input[name=under_16_female]", "-1")
     assert under.is_visible()
-    page.fill("input[name=under_16]", "2")
+    page.fill("input[name=under_16_female]", "2")
     assert not under.is_visible()
     assert outbox_count(page) == 0

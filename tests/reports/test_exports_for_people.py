@@ -219,3 +219,18 @@ def test_background_xlsx_keeps_the_status_choice(app, client, auth, year):
         assert "bao-cao-binh-dang-gioi-xa-thanh-xa-nam-2023.xlsx" in download.headers["Content-Disposition"]
         assert load_workbook(io.BytesIO(download.data))["Hoạt động"].max_row == 1 + expected
         download.close()
+
+
+def test_csv_has_the_of_whom_counts_by_sex(app, client, auth, year):
+    """Each "of whom" count has its men/women (boys/girls) columns beside the single one older phones send."""
+    with app.app_context():
+        entry = db.session.scalar(db.select(Entry).where(Entry.status == "approved"))
+        entry.ethnic_minority_male, entry.ethnic_minority_female = 2, 5
+        entry.under_16_male, entry.under_16_female = 1, 3
+        db.session.commit()
+    auth.login("tonghop")
+    row = _csv(client)[0]
+    assert row["Trong đó dân tộc thiểu số: nam"] == "2" and row["Trong đó dân tộc thiểu số: nữ"] == "5"
+    assert row["Trong đó dưới 16 tuổi: nam"] == "1" and row["Trong đó dưới 16 tuổi: nữ"] == "3"
+    codes = _csv(client, codes="1")[0]
+    assert codes["under_16_female"] == "3" and codes["ethnic_minority_male"] == "2"

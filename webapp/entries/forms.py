@@ -71,9 +71,14 @@ class FormLayout:
     more_open: bool
 
 
+# Optional fields that a required one needs beside it: a cost above 0 needs its funding source.
+BESIDE_REQUIRED = frozenset({"funding_source"})
+
+
 def is_essential(kind: Kind, field: Field) -> bool:
-    """Shown up front: a required field, or a figure of the kind that its report counts."""
-    return field.required or (field.report and field in kind.fields)
+    """Shown up front: a required field, one a required field needs (the cost's source), or a figure
+    of the kind that its report counts."""
+    return field.required or field.name in BESIDE_REQUIRED or (field.report and field in kind.fields)
 
 
 def form_layout(kind: Kind, values: dict[str, Any], errors: dict[str, Any]) -> FormLayout:

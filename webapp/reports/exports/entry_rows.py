@@ -20,7 +20,7 @@ from webapp.auth.models import User
 from webapp.entries.models import Entry
 from webapp.extensions import db
 from webapp.kinds import all_kinds
-from webapp.kinds.base import FUNDING_SOURCES, TARGET_GROUPS
+from webapp.kinds.base import COMMON_FIELDS, FUNDING_SOURCES, TARGET_GROUPS
 from webapp.plan.models import Topic
 from webapp.reports.totals import entry_conditions
 from webapp.reports.totals.labels import campaign_names
@@ -42,6 +42,11 @@ class EntryColumn:
     choices: tuple = ()  # (code, label) pairs of a choice field of a kind
 
 
+# The "of whom" counts by sex, each beside the single count older phones send.
+SPLIT_OF_WHOM = ("ethnic_minority_male", "ethnic_minority_female")
+SPLIT_UNDER_16 = ("under_16_male", "under_16_female")
+
+
 def entry_columns() -> list[EntryColumn]:
     """The common fields, then every kind's own fields."""
     columns = [
@@ -54,7 +59,10 @@ def entry_columns() -> list[EntryColumn]:
         EntryColumn("participants_male", _("Men"), "int"), EntryColumn("participants_female", _("Women"), "int"),
         EntryColumn("participants_total", _("Participants (attendances)"), "int"),
         EntryColumn("ethnic_minority", _("Of whom ethnic minority"), "int"),
-        EntryColumn("under_16", _("Of whom under 16"), "int"), EntryColumn("materials", _("Materials"), "int"),
+        *(EntryColumn(f.name, str(f.label), "int") for f in COMMON_FIELDS if f.name in SPLIT_OF_WHOM),
+        EntryColumn("under_16", _("Of whom under 16"), "int"),
+        *(EntryColumn(f.name, str(f.label), "int") for f in COMMON_FIELDS if f.name in SPLIT_UNDER_16),
+        EntryColumn("materials", _("Materials"), "int"),
         EntryColumn("cost_vnd", _("Cost (VND)"), "money"),
         EntryColumn("funding_source", _("Funding source"), choices=FUNDING_SOURCES),
         EntryColumn("notes", _("Notes")), EntryColumn("latitude", _("Latitude"), "decimal"),
@@ -97,7 +105,9 @@ def _records(ctx: ReportContext, statuses: tuple[str, ...]) -> Iterator[dict[str
     query = ctx.query(statuses=statuses)
     fields = [Entry.id, Entry.uuid, Entry.kind, Entry.status, Entry.unit_id, Entry.village_id, Entry.date,
               Entry.end_date, Entry.topics, Entry.campaign, Entry.target_group, Entry.participants_male,
-              Entry.participants_female, Entry.ethnic_minority, Entry.under_16, Entry.materials, Entry.cost_vnd,
+              Entry.participants_female, Entry.ethnic_minority, Entry.ethnic_minority_male,
+              Entry.ethnic_minority_female, Entry.under_16, Entry.under_16_male, Entry.under_16_female,
+              Entry.materials, Entry.cost_vnd,
               Entry.funding_source, Entry.notes, Entry.latitude, Entry.longitude, Entry.created_at,
               Entry.updated_at, Entry.review_comment, Entry.details]
     statement = (sa.select(*fields, Unit.name.label("unit"), Village.name.label("village"),
