@@ -10,7 +10,7 @@ from playwright.sync_api import sync_playwright
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
 OUT = Path(__file__).resolve().parent / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+        "--disable-sync", "--no-first-run", "--lang=vi-VN"]
 
 
 def login(page, username: str) -> None:
@@ -20,6 +20,9 @@ def login(page, username: str) -> None:
     page.fill("#password", "thanhxa-demo")
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)  # each role lands on its own page
+    later = page.locator("[data-push-later]")
+    if later.is_visible():  # "Bật thông báo?" is offered once; answer "Để sau" so it covers no screenshot
+        later.click()
 
 
 def shoot(page, path: str, name: str, scroll_to: str | None = None) -> None:
@@ -44,7 +47,8 @@ def main() -> None:
                                 ("tonghop", [("/reports/?period=year-2023", "dashboard.png")]),
                                 ("quantri", [("/communes/new/00640", "admin-commune.png")])):
 
-            context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1.5)
+            context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1.5,
+                                          locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
             page = context.new_page()
             login(page, username)
             for path, name in shots:

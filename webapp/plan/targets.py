@@ -29,7 +29,7 @@ class Metric:
 
 METRICS: dict[str, Metric] = {m.code: m for m in (
     Metric("entries", _l("Number of activities")),
-    Metric("participants", _l("Participants")),
+    Metric("participants", _l("Participants (attendances)")),
     Metric("women", _l("Women participants")),
     Metric("women_share", _l("Share of women among participants (%)"), percent=True, cumulative=False),
     Metric("villages_reached", _l("Villages reached (%)"), percent=True, cumulative=False),
