@@ -87,6 +87,26 @@ def test_forms_require_a_csrf_token(app_settings, commune):
     assert client.get("/entries/").status_code == 302
 
 
+
+def test_pages_loaded_at_once_after_sign_in_share_one_form_secret(app_settings, commune):
+    """The landing page and the service worker's precache load at the same moment after sign-in: a form
+    from one of them still posts after another answer wrote the session cookie last."""
+    import re
+
+    from webapp import create_app
+
+    app_settings["WTF_CSRF_ENABLED"] = True
+    client = create_app(app_settings).test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "canbo1", "password": "thanhxa-demo", "csrf_token": token})
+    after_sign_in = client.get_cookie("session").value
+    page = client.get("/entries/new/outreach").get_data(as_text=True)  # the page the person fills
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.set_cookie("session", after_sign_in)  # another request, sent with the same cookie, answers last
+    client.get("/entries/new/training")
+    response = client.post("/logout", data={"csrf_token": form_token})
+    assert response.status_code == 302 and "Biểu mẫu đã hết hạn" not in response.get_data(as_text=True)
+
 def test_next_parameter_cannot_leave_the_site(client, auth, commune):
     """An open redirect through ?next= is refused."""
     response = client.post("/login?next=//evil.example/x", data={"username": "canbo1", "password": "thanhxa-demo"})

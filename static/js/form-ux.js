@@ -1,6 +1,7 @@
 // The entry form on a phone: money typed as "2.500.000", an error that goes away once its field is
 // fixed, and "Thêm chi tiết" (the folded optional fields) opened when one of them holds a value.
 import { kindSchema, fieldProblem } from "./form-data.js";
+import { onPage } from "./pwa-common.js";
 import { wireMoneyInputs } from "./money-input.js";
 
 /** Whether an input holds something a person typed or chose. */
@@ -48,15 +49,8 @@ function wire(form) {
   form.addEventListener("change", onChange);
 }
 
-/** The entry form now and after every htmx swap. */
-function start() {
-  const run = () => {
-    const form = document.getElementById("entry-form");
-    if (form) wire(form);
-  };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
-  else run();
-  document.addEventListener("htmx:afterSettle", run);
-}
-
-start();
+// The entry form now and after every htmx swap.
+onPage((root) => {
+  const form = root.getElementById("entry-form");
+  if (form) wire(form);
+});

@@ -1,6 +1,8 @@
 // "Ghi vị trí" on the entry form: the phone's position into the hidden latitude/longitude inputs.
 // Works offline (the position comes from the phone, not the network); the accuracy is shown, not
 // stored. The block is absent for sensitive kinds (the server drops their GPS anyway).
+import { onPage } from "./pwa-common.js";
+
 const DIGITS = 6;
 const OPTIONS = { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 };
 
@@ -83,15 +85,8 @@ function wire(form) {
   render(block, form, null);
 }
 
-/** Wire the entry form now and after every htmx swap. */
-function start() {
-  const run = () => {
-    const form = document.getElementById("entry-form");
-    if (form) wire(form);
-  };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
-  else run();
-  document.addEventListener("htmx:afterSettle", run);
-}
-
-start();
+// The entry form now and after every htmx swap.
+onPage((root) => {
+  const form = root.getElementById("entry-form");
+  if (form) wire(form);
+});

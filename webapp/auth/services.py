@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.auth.models import ApiToken, LoginSession, User, token_digest, utcnow
@@ -54,6 +55,12 @@ def start_session(user: User) -> LoginSession:
     session.permanent = True
     session[SESSION_KEY] = key
     login_user(user)
+    # The form secret is made now, in the sign-in answer: otherwise the first pages after it (the
+    # landing page and the service worker's precache, loaded at once) would each make their own, and
+    # the last cookie written would void the forms of the others ("the form has expired"). The token
+    # the sign-in form cached in ``g`` belongs to the cleared session: drop it first.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
     return row
 
 
