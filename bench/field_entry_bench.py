@@ -179,6 +179,9 @@ def main() -> None:
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(f"{url}/entries/")
+        later = page.locator("[data-push-later]")
+        if later.is_visible():  # "Bật thông báo?" is asked once per phone, not at every entry: answered before
+            later.click()
         figures = log_one(page, url)
         browser.close()
     out = Path(options.out)
