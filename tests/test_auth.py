@@ -1,4 +1,6 @@
 """Sign-in, sign-out, persistent sessions and the refusal of a cookie saved before logout."""
+import re
+
 import sqlalchemy as sa
 
 from webapp.auth.models import LoginSession
@@ -91,12 +93,21 @@ def test_forms_require_a_csrf_token(app_settings, commune):
 def test_pages_loaded_at_once_after_sign_in_share_one_form_secret(app_settings, commune):
     """The landing page and the service worker's precache load at the same moment after sign-in: a form
     from one of them still posts after another answer wrote the session cookie last."""
-    import re
-
     from webapp import create_app
 
     app_settings["WTF_CSRF_ENABLED"] = True
-    client = create_app(app_settings).test_client()
+    application = create_app(app_settings)
+    client = application.test_client()
+    try:
+        _post_after_a_concurrent_answer(client)
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+
+
+def _post_after_a_concurrent_answer(client) -> None:
+    """Sign in, load a form page, let another answer (sent with the same cookie) write the cookie last,
+    then post the first page's form."""
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
     client.post("/login", data={"username": "canbo1", "password": "thanhxa-demo", "csrf_token": token})
     after_sign_in = client.get_cookie("session").value
@@ -106,6 +117,7 @@ def test_pages_loaded_at_once_after_sign_in_share_one_form_secret(app_settings, 
     client.get("/entries/new/training")
     response = client.post("/logout", data={"csrf_token": form_token})
     assert response.status_code == 302 and "Biểu mẫu đã hết hạn" not in response.get_data(as_text=True)
+
 
 def test_next_parameter_cannot_leave_the_site(client, auth, commune):
     """An open redirect through ?next= is refused."""
