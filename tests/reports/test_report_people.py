@@ -36,7 +36,7 @@ def test_dashboard_headline_leaves_out_the_broadcasts_headcount(client, auth, ye
     summary = html_table(page, "summary")
     broadcast = row_of(summary, "Phát thanh")
     assert broadcast[summary[0].index("Số hoạt động")] == "1"
-    assert broadcast[summary[0].index("Tổng số người tham dự")] == "—"
+    assert broadcast[summary[0].index("Tổng số lượt người tham dự")] == "—"
     people = html_table(page, "people")
     outreach = row_of(people, "Tuyên truyền")
     cells = dict(zip(people[0], outreach))
@@ -52,6 +52,6 @@ def test_docx_carries_the_people_table_and_the_headline(client, auth, year):
     auth.login("tonghop")
     tables = docx_tables(client.get("/reports/export.docx", query_string=YEAR_2023).data)
     summary = tables["Hoạt động theo loại"]
-    assert num(row_of(summary, "Tổng số")[summary[0].index("Tổng số người tham dự")]) == 50
+    assert num(row_of(summary, "Tổng số")[summary[0].index("Tổng số lượt người tham dự")]) == 50
     people = tables["Người tham dự theo giới tính"]
     assert num(row_of(people, "Tổng số")[people[0].index("Dưới 16 tuổi: nữ")]) == 5

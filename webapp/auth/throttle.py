@@ -83,11 +83,19 @@ def address_of_request() -> str:
     return str(address)
 
 
+def _give_back_connection() -> None:
+    """End the request's transaction (at sign-in it holds only reads) so its connection goes back to the
+    pool before the throttle takes one: with a pool of one connection, the throttle would wait for it."""
+    if db.session().in_transaction():
+        db.session.commit()
+
+
 class DatabaseStore:
     """Counters in ``sign_in_failures``, written in their own short transaction (not the request's)."""
 
     def locked_until_ms(self, keys: list[str]) -> int:
         """The latest end of a lock among ``keys`` (0: none)."""
+        _give_back_connection()
         with db.engine.connect() as connection:
             ends = connection.execute(sa.select(TABLE.c.locked_until_ms).where(TABLE.c.key.in_(keys))).scalars()
             return max(ends, default=0)
@@ -97,6 +105,7 @@ class DatabaseStore:
         window_ms = setting("SIGN_IN_WINDOW_SECONDS") * 1000
         insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(TABLE)
         expired = TABLE.c.window_start_ms <= now_ms - window_ms
+        _give_back_connection()
         with db.engine.begin() as connection:
             for counter in counters:
                 upsert = insert.values(key=counter.key, failures=1, window_start_ms=now_ms, locked_until_ms=0)
@@ -115,6 +124,7 @@ class DatabaseStore:
 
     def clear(self, keys: list[str]) -> None:
         """Forget the failures of ``keys``."""
+        _give_back_connection()
         with db.engine.begin() as connection:
             connection.execute(TABLE.delete().where(TABLE.c.key.in_(keys)))
 
