@@ -243,6 +243,8 @@ class Attacker:
         if self.communes.get(step["commune"]):
             query["commune"] = self.communes[step["commune"]]
         output = step["output"]
+        if output == "csv":
+            query["codes"] = "1"  # the machines' columns (``kind`` as a code), as a script would read them
         url = "/reports/" if output == "dashboard" else f"/reports/export.{output}"
         response = self.client.get(url, query_string=query)
         COUNTS["requests"] += 1
