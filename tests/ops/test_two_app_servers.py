@@ -11,6 +11,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 from py_vapid import Vapid
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from tests.api.conftest import ApiClient
 from tests.ops.servers import AppServer, Worker, environment
@@ -30,6 +32,10 @@ def _csrf(session: requests.Session, url: str) -> str:
 def _sign_in(base: str, username: str) -> requests.Session:
     """A browser session signed in through the login form of ``base``."""
     session = requests.Session()
+    # Like a browser, retry a GET whose kept-alive connection the server closed just as it was reused
+    # (gunicorn drops idle keep-alive connections after 2 s; under load the two can cross).
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=3, connect=3, read=3, backoff_factor=0.2,
+                                                           allowed_methods={"GET"}, raise_on_status=False)))
     token = _csrf(session, f"{base}/login")
     response = session.post(f"{base}/login", data={"username": username, "password": "thanhxa-demo",
                                                    "csrf_token": token}, timeout=30, allow_redirects=False)
