@@ -55,7 +55,11 @@ def init_app(app: Flask) -> None:
     def handle_500(error):
         """Roll back and show a calm message; the error is logged by Flask."""
         from webapp.extensions import db
+        from webapp.ops.faults import DATABASE_FAILURES, unavailable_response
 
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, DATABASE_FAILURES):
+            return unavailable_response(original)  # failed in a hook, past the error handlers
         db.session.rollback()
         message = _default_message(500)
         if request.path.startswith("/api/"):

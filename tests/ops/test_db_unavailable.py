@@ -61,3 +61,57 @@ def test_no_free_connection_answers_503_quickly_then_recovers(make_app, api, app
     assert elapsed < 5, f"answered after {elapsed:.1f} s"
     assert snapshot(app) == before
     assert [r["status"] for r in phone.sync_ok(token, [entry])] == ["created"]
+
+
+def test_no_free_connection_after_a_commit_still_answers_503(make_app, api):
+    """The request's user is expired by a commit, then the pool runs dry: the request's log line
+    must not reload the user (that failed in an ``after_request`` hook and answered 500)."""
+    from flask import g
+
+    from webapp.auth.api_auth import bearer_user
+
+    small = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2})
+
+    def commit_then_starve():
+        """Load the phone's user, commit (expiring it), then find every connection taken."""
+        assert bearer_user() is not None
+        db.session.commit()
+        g.held = db.engine.connect()
+        db.session.execute(sa.text("SELECT 1"))
+        return "unreachable"
+
+    @small.teardown_request
+    def give_back(error=None):
+        """Free the connection the route took, after every other hook ran."""
+        held = g.pop("held", None)
+        if held is not None:
+            held.close()
+
+    small.add_url_rule("/api/v1/test-starve", "test_starve", commit_then_starve)
+    phone = ApiClient(small.test_client(), api.ids)
+    token = phone.token()
+    response = small.test_client().get("/api/v1/test-starve", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503, response.get_data(as_text=True)[:300]
+    assert response.get_json()["error"]["code"] == "server_busy" and response.headers["Retry-After"]
+
+
+def test_a_database_failure_in_a_response_hook_is_a_503_not_a_500(make_app):
+    """Past the error handlers (a hook after the view), a database failure still answers 503."""
+    from flask import after_this_request
+
+    small = make_app(PROPAGATE_EXCEPTIONS=False)  # as in production: no exception reaches the client
+
+    def failing_hook():
+        """A view whose response hook finds the pool empty."""
+        @after_this_request
+        def starve(response):
+            """Fail as the pool would."""
+            raise sa.exc.TimeoutError("QueuePool limit reached")
+        return {"ok": True}
+
+    small.add_url_rule("/api/v1/test-hook", "test_hook", failing_hook)
+    small.add_url_rule("/test-hook", "test_hook_page", failing_hook)
+    response = small.test_client().get("/api/v1/test-hook")
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "server_busy"
+    page = small.test_client().get("/test-hook")
+    assert page.status_code == 503 and VI in page.get_data(as_text=True)

@@ -18,6 +18,8 @@ from webapp.ops.metrics import DB_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
+DATABASE_FAILURES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+
 
 def _chain(error: BaseException) -> list[BaseException]:
     """The error and those it happened while handling (SQLite rolls a full disk's transaction back
@@ -71,5 +73,5 @@ def unavailable_response(error: Exception):
 
 def init_app(app: Flask) -> None:
     """Answer database failures with 503/507 wherever they happen in a request."""
-    for exception in (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError):
+    for exception in DATABASE_FAILURES:
         app.register_error_handler(exception, unavailable_response)

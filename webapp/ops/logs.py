@@ -60,12 +60,13 @@ def _user_id() -> int | None:
     import sqlalchemy as sa
 
     user = g.get("_login_user") or g.get("bearer_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return None
     try:
-        identity = sa.inspect(user).identity
+        state = sa.inspect(user)  # never ``user.is_authenticated``: after a commit it reloads the row
     except sa.exc.NoInspectionAvailable:
-        return None
+        return None  # the anonymous user
+    identity = state.identity
     return identity[0] if identity else None
 
 
