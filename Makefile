@@ -44,9 +44,13 @@ run: install
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# Both databases run even when the first fails, so one run reports every failure; it fails if either did.
 test: install browser
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@sqlite=0; postgres=0; \
+	$(MAKE) --no-print-directory test-sqlite || sqlite=$$?; \
+	$(MAKE) --no-print-directory test-postgres || postgres=$$?; \
+	echo "=== SQLite: $$([ $$sqlite = 0 ] && echo passed || echo FAILED); PostgreSQL: $$([ $$postgres = 0 ] && echo passed || echo FAILED) ==="; \
+	[ $$sqlite = 0 ] && [ $$postgres = 0 ]
 
 test-sqlite:
 	@echo "=== tests on SQLite ==="
