@@ -52,7 +52,8 @@ def wait_offline_ready(page) -> None:
 
 
 def outbox_count(page) -> int:
-    """The number shown in the page's [data-outbox-count]."""
+    """The number shown in the page's [data-outbox-count], once the phone has counted its outbox."""
+    page.wait_for_function("document.querySelector('[data-outbox-count]').textContent !== ''")
     return int(page.locator("[data-outbox-count]").first.inner_text())
 
 
