@@ -1,8 +1,6 @@
 // The outbox on every page: the service worker, the unsynced count, when to sync, and its status.
 import { config, el, formatDateTime, onPage, t } from "./pwa-common.js";
 import { wireEntryForm } from "./entry-form.js";
-import { wireLocalEntries } from "./local-entries.js";
-import { wireSettings } from "./settings-page.js";
 
 const Outbox = self.BinhdangOutbox;
 const Sync = self.BinhdangSync;
@@ -10,6 +8,19 @@ const MIN_RETRY_MS = 5000;
 const MAX_RETRY_MS = 3600000;
 const BUSY_RETRY_MS = 4000;
 const state = { progress: null, retryTimer: null, busyTimer: null };
+
+/** Modules of one page each, loaded only where their page is (the entry form does not pay for them). */
+const PAGE_MODULES = [
+  { selector: "[data-local-entries]", load: () => import("./local-entries.js"), wire: "wireLocalEntries" },
+  { selector: "[data-settings]", load: () => import("./settings-page.js"), wire: "wireSettings" },
+];
+
+/** Load and start the page modules whose page is shown in ``root``. */
+function wirePageModules(root) {
+  for (const { selector, load, wire } of PAGE_MODULES) {
+    if (root.querySelector(selector)) load().then((module) => module[wire](root));
+  }
+}
 
 /** Show the number of entries not yet accepted by the server in every [data-outbox-count]. */
 async function renderCount() {
@@ -162,8 +173,7 @@ function start() {
     renderCount();
     renderStatus();
     wireEntryForm(root, { requestSync, requestPersistence });
-    wireLocalEntries(root);
-    wireSettings(root);
+    wirePageModules(root);
   });
   startWorker();
   if (config().user && navigator.onLine) runSync("open");

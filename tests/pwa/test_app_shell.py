@@ -201,7 +201,8 @@ def test_worker_precaches_the_urls_the_pages_name(client, auth, commune):
     urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
     assert set(urls) <= set(config["staticUrls"])
     with client.get(plain(next(u for u in urls if "/js/pwa." in u))) as script:
-        imported = re.findall(r'from "\./([^"]+)"', script.get_data(as_text=True))
+        imported = re.findall(r'(?:from |import\()"\./([^"]+)"', script.get_data(as_text=True))
+    assert {"local-entries.js", "settings-page.js"} <= set(imported)  # loaded on their pages only
     assert imported and all(config["staticAliases"][f"/static/js/{name}"] in config["staticUrls"]
                             for name in imported)
 
