@@ -47,11 +47,12 @@ end
 local function sync_body(client)
   local parts = {}
   for i = 1, math.random(1, 5) do
+    local cost = 50000 * math.random(0, 10)  -- a cost above 0 names its source (issue 11)
     parts[i] = string.format('{"uuid":"%s","kind":"outreach","base_revision":null,"data":{"unit_id":%s,'
       .. '"village_id":%s,"date":"2026-%02d-%02d","participants_male":%d,"participants_female":%d,'
-      .. '"cost_vnd":%d,"notes":"Buoi truyen thong so %d","format":"direct_talk"}}',
+      .. '"cost_vnd":%d,"funding_source":"%s","notes":"Buoi truyen thong so %d","format":"direct_talk"}}',
       uuid4(), client.unit, client.village, math.random(1, 11), math.random(1, 28), math.random(0, 40),
-      math.random(1, 60), 50000 * math.random(0, 10), math.random(1, 100000))
+      math.random(1, 60), cost, cost > 0 and "commune_budget" or "none", math.random(1, 100000))
   end
   return '{"entries":[' .. table.concat(parts, ",") .. ']}'
 end

@@ -201,7 +201,7 @@ def main() -> dict:
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "browser": chromium_version()},
-        "compression": "gzip level 6 in an after_request hook (webapp/pwa/compression.py)",
+        "compression": "Flask-Compress (webapp/pwa/compression.py): brotli 5 or gzip 6; over plain HTTP Chromium asks gzip",
         "first_visit": {
             "gzip_bytes": gzip_page["total_bytes"],
             "no_gzip_bytes": plain_page["total_bytes"],
