@@ -167,3 +167,31 @@ def test_two_concurrent_writers_never_make_a_reader_skip_a_change(app, api):
     with app.app_context():
         numbers = db.session.scalars(sa.select(Entry.change_seq).order_by(Entry.change_seq)).all()
     assert numbers == list(range(numbers[0], numbers[0] + 11))  # one number per change, no gap
+
+
+def test_the_read_back_searches_by_unit_and_change_not_the_units_whole_history(app, api):
+    """SQLite (no table statistics) finds a phone's new changes through (unit_id, change_seq), instead
+    of reading every entry of the unit and sorting them (0.29 s per read-back at 200,000 entries)."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's planner chooses from its statistics")
+    token = api.token("canbo1")
+    api.sync_ok(token, [api.entry()])
+    seen: list[tuple[str, object]] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        """Keep the read-back's statement and parameters."""
+        if "FROM entry" in statement and "change_seq >" in statement:
+            seen.append((statement, parameters))
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            assert api.client.get("/api/v1/entries?updated_since=1", headers=api.auth(token)).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", remember)
+        statement, parameters = seen[-1]
+        with db.engine.connect() as connection:
+            plan = " | ".join(row[-1] for row in connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters))
+    assert "ix_entry_unit_change_seq" in plan and "SCAN entry" not in plan, plan

@@ -26,6 +26,8 @@ class Entry(db.Model):
     __table_args__ = (
         sa.Index("ix_entry_unit_date", "unit_id", "date"),
         sa.Index("ix_entry_status_date", "status", "date"),
+        # A phone's read-back (unit IN …, change_seq > cursor): without it SQLite walks every entry of the unit.
+        sa.Index("ix_entry_unit_change_seq", "unit_id", "change_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
