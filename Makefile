@@ -1,6 +1,9 @@
 # binhdang: `make run` serves the demo commune, `make test` runs every test CI runs.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# The first Python 3.11 or newer found (never capped: 3.12 and 3.13 work too); PYTHON=... picks one.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
@@ -11,7 +14,7 @@ export FLASK_APP := webapp
 .PHONY: run test install translations assets browser test-sqlite test-postgres bench clean
 
 $(BIN)/.installed: pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@[ -n "$(PYTHON)" ] && command -v $(PYTHON) >/dev/null || { echo "Python 3.11 or newer is required (found: $(or $(PYTHON),none))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
