@@ -59,6 +59,25 @@ def plain_name(filename: str) -> tuple[str, str | None]:
     return match["stem"] + match["suffix"], match["hash"]
 
 
+def read_and_close(response: Response) -> Response:
+    """Read a static file into its response and close the file at once.
+
+    The files are small (the largest is htmx, 51 KB), and a file left open until the server closes
+    the response stays open when the phone hangs up mid-answer (werkzeug's server then skips the
+    close). A 304 needs none of the file.
+    """
+    body = response.response
+    if not response.direct_passthrough or not hasattr(body, "close"):
+        return response
+    try:
+        data = b"" if response.status_code == 304 else b"".join(body)
+    finally:
+        body.close()
+    response.direct_passthrough = False
+    response.response = [data]
+    return response
+
+
 def _add_hash(endpoint: str, values: dict[str, Any]) -> None:
     """``url_defaults`` hook: the static file's URL carries its content hash."""
     if endpoint == "static" and isinstance(values.get("filename"), str):
@@ -75,8 +94,8 @@ def init_app(app: Flask) -> None:
         """A static file by its plain or hashed name."""
         plain, digest = plain_name(filename)
         if digest is None or file_hash(plain) is None:
-            return plain_view(filename=filename)
-        response = plain_view(filename=plain)
+            return read_and_close(plain_view(filename=filename))
+        response = read_and_close(plain_view(filename=plain))
         if digest == file_hash(plain) and response.status_code == 200:
             response.headers["Cache-Control"] = IMMUTABLE
         return response

@@ -221,3 +221,32 @@ def test_a_changed_file_gets_a_new_url_and_a_new_worker(app, client, tmp_path, m
     assert changed and changed[0] not in before["staticUrls"] and after["version"] != before["version"]
     with client.get(changed[0]) as response:
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_static_file_is_closed_even_when_the_server_never_closes_the_answer(app, client, commune):
+    """A phone that hangs up mid-answer makes werkzeug's server skip closing the response: the file
+    must already be closed when the app returns (200 and 304 alike), or it leaks."""
+    import os
+
+    from werkzeug.test import EnvironBuilder
+
+    url = next(u for u in worker_config(client.get("/sw.js"))["staticUrls"] if u.endswith(".svg"))
+    etag = client.get(url).headers["ETag"]
+
+    def open_svgs() -> list[str]:
+        """This process's open files that are SVG icons."""
+        found = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                found.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                pass
+        return [path for path in found if path.endswith(".svg")]
+
+    kept = []
+    for headers in ({}, {"If-None-Match": etag}):
+        environ = EnvironBuilder(url, headers=headers).get_environ()
+        statuses = []
+        kept.append(app(environ, lambda status, _headers, exc_info=None: statuses.append(status)))  # never closed
+        assert statuses[0].split()[0] in ("200", "304") and open_svgs() == [], (statuses, open_svgs())
+    assert statuses[0].startswith("304")
