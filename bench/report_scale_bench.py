@@ -2,8 +2,7 @@
 the demo commune and copies of its units and villages) with entries over three report years. Timed over
 real HTTP through gunicorn: the province officer's totals API (kind × month over every entry), the
 commune officer's dashboard and the DOCX of one commune-year; beside a hand-written ``GROUP BY`` on the
-entry table in the same run; on SQLite and (when a server answers) PostgreSQL. The dashboard and the
-DOCX are timed again on a second gunicorn with ``REPORT_FRAME = False`` (a query per total), same run.
+entry table in the same run; on SQLite and (when a server answers) PostgreSQL.
 
 Entries are written with the driver's fastest path (``executemany`` on SQLite, ``COPY`` on PostgreSQL),
 then the rollup is built with ``rollup.rebuild()`` (timed: it is what ``flask rollup-rebuild`` does).
@@ -271,9 +270,8 @@ def over_http(port: int = PORT, dashboard_only: bool = False) -> dict:
         assert response.status_code == 200, (path, response.status_code, response.text[:300])
         return response
 
-    if dashboard_only:  # the frame-off server: the dashboard and the DOCX, which both read the frame
-        return {"dashboard_year_http_s": round(_best(lambda: get("/reports/", YEAR), repeat=2), 3),
-                "docx_commune_year_http_s": round(_best(lambda: get("/reports/export.docx", YEAR), repeat=2), 3)}
+    if dashboard_only:
+        return {"dashboard_year_http_s": round(_best(lambda: get("/reports/", YEAR), repeat=2), 3)}
     totals = lambda: get("/api/v1/reports/totals", {**ALL, "group_by": "kind,month"},  # noqa: E731
                          headers={"Authorization": f"Bearer {token}"})
     rows = len(totals().json()["rows"])
@@ -301,16 +299,12 @@ def measure(name: str, url: str, workdir: Path) -> dict:
     # The same dashboard with its rollup frame off (one query per total, as before it), same run.
     server = serve(url, workdir / "instance", PORT + 1, {"REPORT_FRAME": False})
     try:
-        no_frame = over_http(PORT + 1, True)
-        result["dashboard_year_no_frame_http_s"] = no_frame["dashboard_year_http_s"]
-        result["docx_commune_year_no_frame_http_s"] = no_frame["docx_commune_year_http_s"]
+        result["dashboard_year_no_frame_http_s"] = over_http(PORT + 1, True)["dashboard_year_http_s"]
     finally:
         server.terminate()
         server.wait(timeout=30)
     result["ratio_dashboard_frame_to_no_frame"] = round(
         result["dashboard_year_http_s"] / result["dashboard_year_no_frame_http_s"], 2)
-    result["ratio_docx_frame_to_no_frame"] = round(
-        result["docx_commune_year_http_s"] / result["docx_commune_year_no_frame_http_s"], 2)
     result["ratio_totals_to_hand_sql"] = round(result["totals_kind_month_http_s"] / result["hand_sql_kind_month_s"], 2)
     return result
 
