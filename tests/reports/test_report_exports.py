@@ -244,33 +244,3 @@ def test_a_running_job_page_refreshes_itself_and_a_dead_one_fails(app, client, a
     stale = client.get("/reports/exports/22222222-2222-4222-8222-222222222222").get_data(as_text=True)
     assert 'data-job-state="failed"' in stale and "every 1s" not in stale
     assert client.get("/reports/exports/11111111-1111-4111-8111-111111111111/download").status_code == 404
-
-
-def test_docx_totals_come_from_one_read_of_the_rollup_and_match_the_entry_table(app, client, auth, year):
-    """The DOCX built from the rollup frame (the default) has exactly the text and tables of the one
-    built with a query per total (``REPORT_FRAME = False``), in far fewer queries."""
-    import sqlalchemy as sa
-
-    auth.login("tonghop")
-    built = {}
-    for frame_on in (True, False):
-        app.config["REPORT_FRAME"] = frame_on
-        statements = []
-
-        def count(*_args, statements=statements):
-            """Count one statement."""
-            statements.append(1)
-
-        with app.app_context():
-            sa.event.listen(db.engine, "before_cursor_execute", count)
-            try:
-                response = client.get("/reports/export.docx", query_string=YEAR_2023)
-            finally:
-                sa.event.remove(db.engine, "before_cursor_execute", count)
-        assert response.status_code == 200
-        _document, blocks = docx_blocks(response.data)
-        built[frame_on] = ([block.text for kind, block in blocks if kind == "p"], docx_tables(response.data),
-                           len(statements))
-    app.config["REPORT_FRAME"] = True
-    assert built[True][0] == built[False][0] and built[True][1] == built[False][1]
-    assert "12" in str(built[True][1]) and built[True][2] < built[False][2] / 2, (built[True][2], built[False][2])

@@ -9,10 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from webapp import page_memo
 from webapp.kinds import all_kinds
 from webapp.plan.periods import PeriodWindow
 from webapp.plan.targets import plan_for
@@ -21,7 +19,6 @@ from webapp.reports.totals import builders, sensitive
 from webapp.reports.exports import narrative
 from webapp.reports.totals.figures import figures_table
 from webapp.reports.models import ReportSettings
-from webapp.reports.rollup import frame
 from webapp.reports.totals.progress import TargetResult, evaluate, targets_table
 from webapp.reports.totals.scope import ReportScope
 from webapp.reports.totals.tables import ReportContext, Table
@@ -118,20 +115,9 @@ def subtitle_for(window: PeriodWindow) -> str:
 def build_report(scope: ReportScope, window: PeriodWindow, report_date: dt.date | None = None,
                  progress: Callable[[int], None] | None = None, own_texts: bool = True) -> Report:
     """Total everything for ``window`` and draft the text (or use the officer's own, unless
-    ``own_texts`` is False); ``progress`` hears 0–100. Like the dashboard, every total is summed from
-    one read of the rollup over the window and the year before it (``rollup.frame``)."""
-    ctx = ReportContext(scope=scope, window=window)
-    if not current_app.config.get("REPORT_FRAME", True):
-        return _build_report(ctx, scope, window, report_date, progress, own_texts)
-    last_year_start = PeriodWindow.shifted(window, -1)[0]
-    with page_memo.remembering(), frame.preloaded(ctx.unit_ids, min(last_year_start, window.start), window.end):
-        return _build_report(ctx, scope, window, report_date, progress, own_texts)
-
-
-def _build_report(ctx: ReportContext, scope: ReportScope, window: PeriodWindow, report_date: dt.date | None,
-                  progress: Callable[[int], None] | None, own_texts: bool) -> Report:
-    """``build_report`` once the rollup frame is in place."""
+    ``own_texts`` is False); ``progress`` hears 0–100."""
     step = progress or (lambda percent: None)
+    ctx = ReportContext(scope=scope, window=window)
     owner = scope.owner
     settings = services.settings_for(owner or (scope.communes[0] if scope.communes else None))
     texts = services.texts_for(owner.id if owner else None, window.key) if own_texts else {}
