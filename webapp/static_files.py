@@ -62,9 +62,9 @@ def plain_name(filename: str) -> tuple[str, str | None]:
 def read_and_close(response: Response) -> Response:
     """Read a static file into its response and close the file at once.
 
-    The files are small (the largest is htmx, 51 KB), and a file left open until the server closes
-    the response stays open when the phone hangs up mid-answer (werkzeug's server then skips the
-    close). A 304 needs none of the file.
+    The files are small (the largest is htmx, 51 KB); read, a text file is compressed like any answer
+    (Flask-Compress leaves streamed files alone), and no file stays open if the server never closes
+    the answer (werkzeug's server can skip it when the phone hangs up). A 304 needs none of the file.
     """
     body = response.response
     if not response.direct_passthrough or not hasattr(body, "close"):
@@ -85,14 +85,16 @@ def _add_hash(endpoint: str, values: dict[str, Any]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Hash static URLs and serve hashed names as immutable (unless ``STATIC_FINGERPRINTS`` is False)."""
-    if not app.config.get("STATIC_FINGERPRINTS", True) or "static" not in app.view_functions:
+    """Serve static files read into the answer (so they are compressed, and no file stays open); hash
+    their URLs and serve hashed names as immutable (unless ``STATIC_FINGERPRINTS`` is False)."""
+    if "static" not in app.view_functions:
         return
     plain_view = app.view_functions["static"]
+    fingerprints = app.config.get("STATIC_FINGERPRINTS", True)
 
     def static(filename: str) -> Response:
         """A static file by its plain or hashed name."""
-        plain, digest = plain_name(filename)
+        plain, digest = plain_name(filename) if fingerprints else (filename, None)
         if digest is None or file_hash(plain) is None:
             return read_and_close(plain_view(filename=filename))
         response = read_and_close(plain_view(filename=plain))
@@ -101,4 +103,5 @@ def init_app(app: Flask) -> None:
         return response
 
     app.view_functions["static"] = static
-    app.url_defaults(_add_hash)
+    if fingerprints:
+        app.url_defaults(_add_hash)

@@ -6,7 +6,7 @@ requests are answered after compression, so a static file's ETag still gives 304
 """
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask
 
 from webapp.extensions import compress
 
@@ -29,14 +29,5 @@ def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     if app.config.get("GZIP_RESPONSES", True):
-        compress.init_app(app)
-        app.after_request(_buffer_static_text)  # runs before the compressor (hooks run last-added first)
+        compress.init_app(app)  # static files reach it read into memory (``static_files.read_and_close``)
 
-
-def _buffer_static_text(response: Response) -> Response:
-    """Read a static text file into the response, so it is compressed (files are sent as a stream)."""
-    if (request.endpoint == "static" and response.direct_passthrough and response.status_code == 200
-            and response.mimetype in MIMETYPES):
-        response.direct_passthrough = False
-        response.get_data()
-    return response
