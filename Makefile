@@ -24,11 +24,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Third-party front-end code is installed from npm, never committed: copy what the pages load.
+# Third-party front-end code is installed from npm, never committed: copy what the pages load, and
+# bundle every page's script and stylesheet, minified, into static/dist (esbuild; the list of what went
+# in, dist/meta.json, keeps the inputs out of the service worker's precache).
 assets: node_modules/.installed
 	mkdir -p static/vendor/idb
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
-	cp node_modules/idb/build/index.js node_modules/idb/build/umd.js static/vendor/idb/
+	cp node_modules/idb/build/umd.js static/vendor/idb/
+	rm -rf static/dist
+	node_modules/.bin/esbuild static/js/main.js static/css/main.css --bundle --minify --splitting --format=esm \
+		--target=es2020 --outdir=static/dist '--entry-names=[name]' '--chunk-names=chunks/[name]-[hash]' \
+		--metafile=static/dist/meta.json --log-level=warning
 
 translations: $(BIN)/.installed
 	$(BIN)/python -m webapp.i18n_compile
@@ -67,4 +73,4 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor static/dist .pytest_cache

@@ -53,11 +53,22 @@ function check(input, spec) {
   warning.textContent = messages.join(" ");
 }
 
-const spec = loadRules();
-if (spec) {
-  const selector = "#entry-form textarea, #entry-form input[type=text]";
-  document.addEventListener("input", (event) => {
+/** Check the entry form in ``root`` as the person types (once per form: its rules come with it). */
+function wire(root) {
+  const form = root.getElementById ? root.getElementById("entry-form") : root.querySelector("#entry-form");
+  if (!form || form.dataset.identityCheck) return;
+  const spec = loadRules();
+  if (!spec) return;
+  form.dataset.identityCheck = "1";
+  const selector = "textarea, input[type=text]";
+  form.addEventListener("input", (event) => {
     if (event.target.matches(selector)) check(event.target, spec);
   });
-  document.querySelectorAll(selector).forEach((input) => check(input, spec));
+  form.querySelectorAll(selector).forEach((input) => check(input, spec));
 }
+
+// The entry form now and after every htmx swap (this module is part of every page's bundle; it imports
+// nothing, so a test can run its rules alone).
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => wire(document));
+else wire(document);
+document.addEventListener("htmx:afterSettle", () => wire(document));

@@ -224,7 +224,7 @@ def test_profile_offers_to_turn_notifications_on(app, client, auth, commune):
     auth.login("duyet")
     page = client.get("/profile").get_data(as_text=True)
     assert "Bật thông báo" in page and "Tắt thông báo" in page and "data-push-enable" in page
-    assert 'data-key-url="/api/v1/push/key"' in page and re.search(r'src="/static/js/push\.[0-9a-f]{12}\.js"', page)
+    assert 'data-key-url="/api/v1/push/key"' in page and re.search(r'src="/static/dist/main\.[0-9a-f]{12}\.js"', page)
     assert "Đang bật trên 0 thiết bị của bạn." in page
 
 

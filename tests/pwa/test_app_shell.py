@@ -75,10 +75,13 @@ def test_worker_precaches_every_kinds_form_the_list_and_static_files(client, app
     assert config["pageUrls"][:2] == ["/entries/", "/entries/new"]
     assert {f"/entries/new/{kind.code}" for kind in all_kinds()} <= set(config["pageUrls"])
     assert config["offlineUrl"] == "/offline" and "/settings" in config["pageUrls"]
-    for url in ("/static/css/app.css", "/static/js/outbox.js", "/static/js/pwa.js", "/static/vendor/htmx.min.js",
+    precached = {plain(found) for found in config["staticUrls"]}
+    for url in ("/static/dist/main.css", "/static/dist/main.js", "/static/js/outbox.js", "/static/vendor/htmx.min.js",
                 "/static/vendor/idb/umd.js", "/static/icons/icon-192.png", "/manifest.webmanifest"):
-        assert url in {plain(found) for found in config["staticUrls"]}
-    assert "/static/js/sw.js" not in {plain(found) for found in config["staticUrls"]}
+        assert url in precached
+    # What went into the bundles is never downloaded twice (the worker's own scripts excepted).
+    for url in ("/static/js/sw.js", "/static/js/pwa.js", "/static/js/main.js", "/static/css/app.css"):
+        assert url not in precached
     assert config["syncTimeoutMs"] == app.config.get("PWA_SYNC_TIMEOUT_MS", 20000)
 
 
@@ -200,11 +203,11 @@ def test_worker_precaches_the_urls_the_pages_name(client, auth, commune):
     page = client.get("/entries/new/outreach").get_data(as_text=True)
     urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
     assert set(urls) <= set(config["staticUrls"])
-    with client.get(plain(next(u for u in urls if "/js/pwa." in u))) as script:
-        imported = re.findall(r'(?:from |import\()"\./([^"]+)"', script.get_data(as_text=True))
-    assert {"local-entries.js", "settings-page.js"} <= set(imported)  # loaded on their pages only
-    assert imported and all(config["staticAliases"][f"/static/js/{name}"] in config["staticUrls"]
-                            for name in imported)
+    with client.get(plain(next(u for u in urls if "/dist/main." in u and u.endswith(".js")))) as script:
+        imported = re.findall(r'(?:from ?|import\()"\./([^"]+)"', script.get_data(as_text=True))
+    # The modules of one page each are chunks of their own, loaded on their pages only.
+    assert {re.sub(r"-[A-Z0-9]+\.js$", "", name) for name in imported} >= {"chunks/local-entries", "chunks/settings-page"}
+    assert all(config["staticAliases"][f"/static/dist/{name}"] in config["staticUrls"] for name in imported)
 
 
 def test_a_changed_file_gets_a_new_url_and_a_new_worker(app, client, tmp_path, monkeypatch):
@@ -215,9 +218,9 @@ def test_a_changed_file_gets_a_new_url_and_a_new_worker(app, client, tmp_path, m
     shutil.copytree(app.static_folder, static)
     monkeypatch.setattr(app, "static_folder", str(static))
     before = worker_config(client.get("/sw.js"))
-    (static / "js" / "app.js").write_text((static / "js" / "app.js").read_text() + "\n// changed\n")
+    (static / "dist" / "main.js").write_text((static / "dist" / "main.js").read_text() + "\n// changed\n")
     after = worker_config(client.get("/sw.js"))
-    changed = [url for url in after["staticUrls"] if plain(url) == "/static/js/app.js"]
+    changed = [url for url in after["staticUrls"] if plain(url) == "/static/dist/main.js"]
     assert changed and changed[0] not in before["staticUrls"] and after["version"] != before["version"]
     with client.get(changed[0]) as response:
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -250,3 +253,18 @@ def test_a_static_file_is_closed_even_when_the_server_never_closes_the_answer(ap
         kept.append(app(environ, lambda status, _headers, exc_info=None: statuses.append(status)))  # never closed
         assert statuses[0].split()[0] in ("200", "304") and open_svgs() == [], (statuses, open_svgs())
     assert statuses[0].startswith("304")
+
+
+def test_the_entry_form_loads_one_bundled_script_and_stylesheet_and_no_htmx(client, auth, commune):
+    """The form a field worker opens most loads one script and one stylesheet (the bundles) and no htmx:
+    its links load whole pages; the other pages keep htmx for boosted navigation."""
+    auth.login("canbo1")
+    for url in ("/entries/new/outreach", "/entries/new/training"):
+        page = client.get(url).get_data(as_text=True)
+        scripts = re.findall(r'<script[^>]* src="(/static/[^"]+)"', page)
+        sheets = re.findall(r'<link rel="stylesheet" href="(/static/[^"]+)"', page)
+        assert [plain(src) for src in scripts] == ["/static/dist/main.js"], scripts
+        assert [plain(href) for href in sheets] == ["/static/dist/main.css"], sheets
+    listing = client.get("/entries/").get_data(as_text=True)
+    assert {plain(src) for src in re.findall(r'<script[^>]* src="(/static/[^"]+)"', listing)} == {
+        "/static/vendor/htmx.min.js", "/static/dist/main.js"}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,7 +24,11 @@ BACKGROUND_COLOUR = "#f6f4f1"
 # The kinds offered as home-screen shortcuts: the three the field uses most (domain.md).
 SHORTCUT_KINDS = ("outreach", "training", "inspection")
 
+# esbuild's record of what went into the bundles (written by `make assets`).
+BUNDLE_META = "dist/meta.json"
+
 _version_cache: dict[tuple, str] = {}
+_bundle_cache: dict[tuple, frozenset[str]] = {}
 
 
 def static_root() -> Path:
@@ -31,13 +36,31 @@ def static_root() -> Path:
     return Path(current_app.static_folder)
 
 
+def bundled_files() -> frozenset[str]:
+    """Static files (relative to ``static/``) that went into a bundle of ``static/dist`` (esbuild's
+    ``meta.json``, written by ``make assets``): the pages load the bundle, never these files."""
+    meta = static_root() / BUNDLE_META
+    if not meta.is_file():
+        return frozenset()
+    stat = meta.stat()
+    key = (str(meta), stat.st_mtime_ns, stat.st_size)
+    if key not in _bundle_cache:
+        inputs = json.loads(meta.read_text(encoding="utf-8")).get("inputs", {})
+        prefix = f"{static_root().name}/"
+        _bundle_cache.clear()
+        _bundle_cache[key] = frozenset(name.removeprefix(prefix) for name in inputs if name.startswith(prefix))
+    return _bundle_cache[key]
+
+
 def precache_files() -> list[str]:
-    """Static files (relative to ``static/``) cached at install, in a stable order."""
+    """Static files (relative to ``static/``) cached at install, in a stable order: what the pages and
+    the worker load (bundles, not what went into them)."""
     root = static_root()
+    skipped = (bundled_files() - set(WORKER_SCRIPTS)) | {SERVICE_WORKER, PUSH_SCRIPT}
     found = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
-        if (path.is_file() and path.suffix in PRECACHE_SUFFIXES and relative not in (SERVICE_WORKER, PUSH_SCRIPT)
+        if (path.is_file() and path.suffix in PRECACHE_SUFFIXES and relative not in skipped
                 and not relative.endswith(".map") and path.stat().st_size <= PRECACHE_MAX_BYTES):
             found.append(relative)
     return found
@@ -108,8 +131,6 @@ def worker_config() -> dict:
 
 def service_worker_source() -> str:
     """The body of ``/sw.js``: the config, the shared scripts, the push part if deployed, the worker."""
-    import json
-
     scripts = [url_for("static", filename=name) for name in WORKER_SCRIPTS]
     if push_script_exists():
         scripts.append(url_for("static", filename=PUSH_SCRIPT))
