@@ -2,7 +2,8 @@
 
 For each database (an SQLite file, and a fresh database on the PostgreSQL server of ``.ci/postgres.sh``)
 the app is served as ``make run`` serves it (``flask db upgrade``, ``flask seed-if-empty``, gunicorn with
-2 workers × 4 threads and an access log, the push worker beside it). ``wrk`` (Debian's) drives it from
+``gunicorn.conf.py``: 2 workers × 12 threads unless ``WEB_CONCURRENCY`` / ``GUNICORN_THREADS`` say otherwise,
+the app's JSON log line per request, ``flask worker`` beside it). ``wrk`` (Debian's) drives it from
 loopback with ``bench/load_mix.lua``: each request is a sync of 1–5 new entries or
 ``GET /api/v1/entries?updated_since=<latest cursor>``, with one of 128 bearer tokens of the commune's
 17 field staff (each in her own branch). In the same run
@@ -132,6 +133,8 @@ def measure_database(name: str, workdir: Path) -> dict:
                               f"{figures['requests_per_second']:8.1f} req/s p50={figures['p50_ms']:.1f} ms "
                               f"p95={figures['p95_ms']:.1f} ms errors={figures['errors']} "
                               f"refused={figures.get('entries_refused', 0)}", flush=True)
+                        if "wrk_failed" in figures:
+                            print(f"  wrk failed: {figures['wrk_failed']}", flush=True)
             results["app_log_tail"] = load_servers.errors_in(workdir / "app.log")
     finally:
         drop()
@@ -148,7 +151,7 @@ def main() -> dict:
             databases.append(measure_database(name, Path(tmp)))
     result = {
         "what": "wrk, 2 threads, N keep-alive clients on loopback; binhdang served as `make run` serves it "
-                "(gunicorn 2 workers x 4 threads, access log, push worker) doing small syncs (1-5 new entries) "
+                f"(gunicorn.conf.py: {load_servers.gunicorn_settings()}, the app's request log, flask worker) doing small syncs (1-5 new entries) "
                 "and GET /api/v1/entries?updated_since=<latest cursor> half and half, with 128 bearer tokens of the 17 field staff (one branch each); "
                 "beside a bare Flask app doing one idempotent INSERT per request (same gunicorn, same database), "
                 "in the same run; before and after filling the entry table",

@@ -104,16 +104,22 @@ def last_change(database_url: str) -> int:
     return value
 
 
+def gunicorn_settings() -> str:
+    """The workers and threads ``gunicorn.conf.py`` gives under this environment (``WEB_CONCURRENCY``,
+    ``GUNICORN_THREADS``), for the record."""
+    return f"{os.environ.get('WEB_CONCURRENCY', '2')} workers x {os.environ.get('GUNICORN_THREADS', '12')} threads"
+
+
 def binhdang_command(port: int) -> list[str]:
-    """gunicorn as ``make run`` starts it."""
-    return [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-            "--access-logfile", "-", "webapp:create_app()"]
+    """gunicorn exactly as ``make run`` starts it (``gunicorn.conf.py``), on the bench's port."""
+    return [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+            "webapp:create_app()"]
 
 
 def bare_command(port: int) -> list[str]:
     """The bare app under the same gunicorn settings."""
-    return [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-            "--access-logfile", "-", "bench.load_bare_app:create_app()"]
+    return [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+            "bench.load_bare_app:create_app()"]
 
 
 def errors_in(log: Path) -> list[str]:
@@ -138,7 +144,7 @@ class Served:
             self.processes.append(subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
                                                    start_new_session=True))
             if self.with_worker:
-                self.processes.append(subprocess.Popen([str(BIN / "flask"), "push-worker"], cwd=ROOT, env=self.env,
+                self.processes.append(subprocess.Popen([str(BIN / "flask"), "worker"], cwd=ROOT, env=self.env,
                                                        stdout=log, stderr=log, start_new_session=True))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
