@@ -32,8 +32,8 @@ SYNC_TIMEOUT_MS = 8000  # generous: a loaded CI machine must not turn a slow ans
 
 @pytest.fixture(scope="session", autouse=True)
 def vendor_assets():
-    """The pages load htmx and idb from static/vendor (installed from npm by ``make assets``)."""
-    if not (ROOT / "static" / "vendor" / "idb" / "umd.js").exists():
+    """The pages load htmx from static/vendor and the bundles from static/dist (``make assets``)."""
+    if not all((ROOT / "static" / name).exists() for name in ("vendor/idb/umd.js", "dist/main.js", "dist/main.css")):
         subprocess.run(["make", "assets"], cwd=ROOT, check=True)
 
 

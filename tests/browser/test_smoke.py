@@ -29,3 +29,36 @@ def test_log_an_outreach_session_through_the_real_form(live_server, chromium):
     row = page.locator(f"a[href='/entries/{entry.uuid}']")
     assert "Tuyên truyền" in row.inner_text()
     assert outbox_count(page) == 0
+
+
+def test_the_form_loads_no_htmx_and_works_reached_whole_or_by_a_boosted_link(live_server, chromium):
+    """The bundle wires the form whichever way it is reached: by boosted links from the list (htmx
+    swaps the body) or loaded whole (no htmx: its menu links then load whole pages)."""
+    from tests.browser.helpers import open_more_details
+
+    context = chromium.start()
+    page = context.new_page()
+    login(page, live_server.url)
+
+    def warns_about_a_phone_number() -> None:
+        """The phone-side identity check is wired: a phone number in the notes is warned about."""
+        page.wait_for_selector("#entry-form[data-outbox=ready]")
+        open_more_details(page)
+        page.fill("textarea[name=notes]", "Gọi chị Lan 0912345678")
+        page.wait_for_selector("[data-identity-warning]")
+
+    page.goto(f"{live_server.url}/entries/")
+    assert page.evaluate("typeof window.htmx") == "object"
+    page.click(".mainnav a[href='/entries/new']")
+    page.click("a[href='/entries/new/outreach']")
+    page.wait_for_url("**/entries/new/outreach")
+    assert page.evaluate("typeof window.htmx") == "object"  # the same document: a boosted swap
+    warns_about_a_phone_number()
+
+    page.goto(f"{live_server.url}/entries/new/outreach")
+    assert page.evaluate("typeof window.htmx") == "undefined"
+    warns_about_a_phone_number()
+    page.click(".mainnav a[href='/entries/']")
+    page.wait_for_url("**/entries/")
+    page.wait_for_function("typeof window.htmx === 'object'")  # a whole page, with htmx again
+    assert outbox_count(page) == 0
