@@ -212,19 +212,21 @@ export async function wireEntryForm(root, actions) {
         return;
       }
       clearErrors(form);
-      if (status) status.textContent = t("saved");
       if (start.mode === "new") {
-        showAfterSave(form, saved, () => {
-          const first = form.querySelector("[data-form-body] select, [data-form-body] input:not([type=hidden])");
-          if (first) first.focus();
-        });
-        await Outbox.deleteDraft(draftKey);
+        // Emptied before anything says "saved": whoever reads the status finds the form already clear.
         form.reset();
         refreshDates(form, true);
         photos.splice(0, photos.length);
         renderPhotos(form, photos);
         form.dispatchEvent(new Event("input", { bubbles: true }));
         drafts.reset();
+      }
+      if (status) status.textContent = t("saved");
+      if (start.mode === "new") {
+        showAfterSave(form, saved, () => {
+          const first = form.querySelector("[data-form-body] select, [data-form-body] input:not([type=hidden])");
+          if (first) first.focus();
+        });
         await Outbox.deleteDraft(draftKey);
       }
       actions.requestPersistence();

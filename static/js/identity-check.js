@@ -53,9 +53,9 @@ function check(input, spec) {
   warning.textContent = messages.join(" ");
 }
 
-/** Check the entry form in ``root`` as the person types (once per form: its rules come with it). */
-function wire(root) {
-  const form = root.getElementById ? root.getElementById("entry-form") : root.querySelector("#entry-form");
+/** Check the page's entry form as the person types (once per form: its rules come with it). */
+function wire() {
+  const form = document.getElementById("entry-form");
   if (!form || form.dataset.identityCheck) return;
   const spec = loadRules();
   if (!spec) return;
@@ -69,6 +69,6 @@ function wire(root) {
 
 // The entry form now and after every htmx swap (this module is part of every page's bundle; it imports
 // nothing, so a test can run its rules alone).
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => wire(document));
-else wire(document);
-document.addEventListener("htmx:afterSettle", () => wire(document));
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wire);
+else wire();
+document.addEventListener("htmx:afterSettle", wire);
