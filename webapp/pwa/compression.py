@@ -30,4 +30,3 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     if app.config.get("GZIP_RESPONSES", True):
         compress.init_app(app)  # static files reach it read into memory (``static_files.read_and_close``)
-
